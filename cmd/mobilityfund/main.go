@@ -1,0 +1,151 @@
+// Command mobilityfund runs the Mobility Fund web application.
+//
+// Usage:
+//
+//	mobilityfund [serve]      migrate, load the plan (and demo data in development), serve HTTP
+//	mobilityfund migrate      migrate the database and load the action plan, then exit
+//	mobilityfund seed [--demo] load the action plan (and with --demo the demo data), then exit
+//
+// Every setting comes from environment variables; see the README.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // Europe/Stockholm on machines without a zoneinfo database
+
+	"mobilityfund/config"
+	"mobilityfund/handlers"
+	"mobilityfund/i18n"
+	"mobilityfund/models"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "mobilityfund:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program; ready, when not nil, receives the address the
+// server listens on once it accepts connections (tests use it).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, ready chan<- string) error {
+	log := slog.New(slog.NewTextHandler(stdout, nil))
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, ready)
+	case "migrate":
+		store, err := openAndMigrate(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		return store.Close()
+	case "seed":
+		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+		fs.SetOutput(stdout)
+		demo := fs.Bool("demo", false, "also load the demo units, users and applications")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if *demo && cfg.Production() {
+			return errors.New("seed --demo is a development-only command; it refuses to run with APP_ENV=production")
+		}
+		store, err := openAndMigrate(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if *demo {
+			if err := store.SeedDemo(ctx); err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+			log.Info("demo data loaded")
+		}
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q: use serve, migrate or seed [--demo]", cmd)
+	}
+}
+
+func openAndMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
+	store, err := models.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	version, err := store.Migrate(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	log.Info("database ready", "dialect", store.Dialect(), "schema_version", version)
+	return store, nil
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string) error {
+	store, err := openAndMigrate(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.DemoData {
+		if err := store.SeedDemo(ctx); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	bundle, err := i18n.New()
+	if err != nil {
+		return err
+	}
+	key := []byte(cfg.SessionSecret)
+	if len(key) == 0 {
+		// Development only (production refuses to start without a
+		// secret): sessions last until the next restart.
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+		log.Warn("SESSION_SECRET is not set: using a random one, sessions end when the server restarts")
+	}
+	h, err := handlers.New(handlers.Deps{Config: cfg, Store: store, I18n: bundle, Log: log, SessionKey: key})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: config.ReadHeaderTimeout}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "env", cfg.Env)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), config.ShutdownTimeout)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}

@@ -1,0 +1,210 @@
+// Package config reads the application's settings from environment
+// variables. It is the only place that knows their names and defaults.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment names the mode the application runs in.
+type Environment string
+
+// The two modes. Development enables the demo data and the development
+// sign-in; production refuses every development-only setting.
+const (
+	Development Environment = "development"
+	Production  Environment = "production"
+)
+
+// Variable documents one environment variable the application reads.
+type Variable struct {
+	Name        string
+	Default     string
+	Description string
+}
+
+// Variables lists every environment variable the application reads, in the
+// order the README documents them. A test keeps the README and
+// docker-compose.yml in step with this list.
+func Variables() []Variable {
+	return []Variable{
+		{"APP_ENV", "development", "`development` (demo data, development sign-in) or `production`."},
+		{"DATABASE_URL", "", "Empty: a SQLite file under `./data/`. `postgres://…`: PostgreSQL. `sqlite://PATH`: a SQLite file at PATH."},
+		{"LISTEN_ADDR", "127.0.0.1:8080", "Address the web server listens on."},
+		{"BASE_URL", "http://127.0.0.1:8080", "Public address of the application, used in links in email and for the OIDC redirect."},
+		{"DEMO_DATA", "true in development", "Load the demo units, users and applications on start-up (`true`/`false`). Not allowed in production."},
+		{"DEV_LOGIN", "true in development", "Offer the development sign-in page listing the demo users. Not allowed in production."},
+		{"SESSION_SECRET", "", "Secret that signs session cookies, at least 32 characters. Required in production; development uses a random one per start."},
+		{"OIDC_ISSUER", "", "Issuer URL of the university's OpenID Connect provider (discovery). Required in production."},
+		{"OIDC_CLIENT_ID", "", "Client ID registered with the provider."},
+		{"OIDC_CLIENT_SECRET", "", "Client secret registered with the provider."},
+		{"OIDC_REDIRECT_URL", "BASE_URL + /auth/callback", "Redirect URL registered with the provider."},
+		{"OIDC_SCOPES", "openid profile email", "Scopes requested at sign-in, separated by spaces."},
+		{"OIDC_CLAIM_EMAIL", "email", "ID-token claim that holds the email address."},
+		{"OIDC_CLAIM_NAME", "name", "ID-token claim that holds the display name."},
+		{"OIDC_CLAIM_GROUPS", "", "ID-token claim that holds group names (mapped to roles by OIDC_GROUP_ROLES)."},
+		{"OIDC_GROUP_ROLES", "", "Group-to-role mapping, `group=role[@UNITCODE]` separated by commas."},
+		{"OIDC_CLAIM_UNIT", "", "ID-token claim that holds the person's org unit code (membership)."},
+		{"SMTP_HOST", "", "SMTP server. Empty: mail is written to the log and the development mailbox."},
+		{"SMTP_PORT", "587", "SMTP port."},
+		{"SMTP_USERNAME", "", "SMTP user name (empty: no authentication)."},
+		{"SMTP_PASSWORD", "", "SMTP password."},
+		{"SMTP_FROM", "Mobility Fund <noreply@localhost>", "Sender of notification mail."},
+		{"SMTP_TLS", "starttls", "`starttls`, `tls` or `none`."},
+	}
+}
+
+// Config holds every setting. It is built once by Load and passed down;
+// nothing reads the environment after start-up.
+type Config struct {
+	Env         Environment
+	DatabaseURL string
+	ListenAddr  string
+	BaseURL     string
+	DemoData    bool
+	DevLogin    bool
+
+	SessionSecret string
+
+	OIDC OIDC
+	SMTP SMTP
+}
+
+// OIDC holds the single sign-on settings.
+type OIDC struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	RedirectURL  string
+	Scopes       []string
+	ClaimEmail   string
+	ClaimName    string
+	ClaimGroups  string
+	GroupRoles   string
+	ClaimUnit    string
+}
+
+// SMTP holds the mail delivery settings.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	TLS      string
+}
+
+// Production reports whether the application runs in production mode.
+func (c Config) Production() bool { return c.Env == Production }
+
+// Load builds the configuration from getenv (os.Getenv in main, a map in
+// tests). It returns an error that names every invalid or, in production,
+// every development-only setting.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	var problems []string
+	c := Config{
+		Env:           Environment(get("APP_ENV", string(Development))),
+		DatabaseURL:   get("DATABASE_URL", ""),
+		ListenAddr:    get("LISTEN_ADDR", "127.0.0.1:8080"),
+		BaseURL:       strings.TrimRight(get("BASE_URL", "http://127.0.0.1:8080"), "/"),
+		SessionSecret: getenv("SESSION_SECRET"),
+	}
+	if c.Env != Development && c.Env != Production {
+		problems = append(problems, fmt.Sprintf("APP_ENV must be %q or %q, not %q", Development, Production, c.Env))
+	}
+	dev := c.Env == Development
+	var err error
+	if c.DemoData, err = parseBool(get("DEMO_DATA", strconv.FormatBool(dev))); err != nil {
+		problems = append(problems, "DEMO_DATA: "+err.Error())
+	}
+	if c.DevLogin, err = parseBool(get("DEV_LOGIN", strconv.FormatBool(dev))); err != nil {
+		problems = append(problems, "DEV_LOGIN: "+err.Error())
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("BASE_URL must be an absolute URL such as https://mobility.example.se, not %q", c.BaseURL))
+	}
+
+	c.OIDC = OIDC{
+		Issuer:       get("OIDC_ISSUER", ""),
+		ClientID:     get("OIDC_CLIENT_ID", ""),
+		ClientSecret: getenv("OIDC_CLIENT_SECRET"),
+		RedirectURL:  get("OIDC_REDIRECT_URL", c.BaseURL+"/auth/callback"),
+		Scopes:       strings.Fields(get("OIDC_SCOPES", "openid profile email")),
+		ClaimEmail:   get("OIDC_CLAIM_EMAIL", "email"),
+		ClaimName:    get("OIDC_CLAIM_NAME", "name"),
+		ClaimGroups:  get("OIDC_CLAIM_GROUPS", ""),
+		GroupRoles:   get("OIDC_GROUP_ROLES", ""),
+		ClaimUnit:    get("OIDC_CLAIM_UNIT", ""),
+	}
+	c.SMTP = SMTP{
+		Host:     get("SMTP_HOST", ""),
+		Username: get("SMTP_USERNAME", ""),
+		Password: getenv("SMTP_PASSWORD"),
+		From:     get("SMTP_FROM", "Mobility Fund <noreply@localhost>"),
+		TLS:      get("SMTP_TLS", "starttls"),
+	}
+	if c.SMTP.Port, err = strconv.Atoi(get("SMTP_PORT", "587")); err != nil || c.SMTP.Port <= 0 || c.SMTP.Port > 65535 {
+		problems = append(problems, "SMTP_PORT must be a port number")
+	}
+	switch c.SMTP.TLS {
+	case "starttls", "tls", "none":
+	default:
+		problems = append(problems, fmt.Sprintf("SMTP_TLS must be starttls, tls or none, not %q", c.SMTP.TLS))
+	}
+
+	if c.Production() {
+		problems = append(problems, c.productionProblems()...)
+	}
+	if len(problems) > 0 {
+		return c, errors.New("configuration: " + strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+// productionProblems names every development-only setting that production
+// must not run with.
+func (c Config) productionProblems() []string {
+	var p []string
+	if c.DevLogin {
+		p = append(p, "DEV_LOGIN is a development-only setting; unset it or set it to false in production")
+	}
+	if c.DemoData {
+		p = append(p, "DEMO_DATA is a development-only setting; unset it or set it to false in production")
+	}
+	if len(c.SessionSecret) < 32 {
+		p = append(p, "SESSION_SECRET must be set to at least 32 characters in production")
+	}
+	if c.OIDC.Issuer == "" || c.OIDC.ClientID == "" {
+		p = append(p, "OIDC_ISSUER and OIDC_CLIENT_ID must be set in production (single sign-on is the only sign-in there)")
+	}
+	if !strings.HasPrefix(c.BaseURL, "https://") {
+		p = append(p, "BASE_URL must use https in production (session cookies are Secure)")
+	}
+	return p
+}
+
+func parseBool(s string) (bool, error) {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, fmt.Errorf("must be true or false, not %q", s)
+	}
+	return b, nil
+}
+
+// Timeouts used by the HTTP server; not configurable because no
+// deployment has needed other values.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ShutdownTimeout   = 20 * time.Second
+)

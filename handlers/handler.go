@@ -1,0 +1,103 @@
+// Package handlers is the web layer: gin routes, middleware, one file per
+// resource, and the one place that maps errors to HTTP statuses. Handlers
+// are thin: bind the request, call models, render or redirect. They never
+// open transactions or write SQL.
+package handlers
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-contrib/sessions"
+	"github.com/gin-contrib/sessions/cookie"
+	"github.com/gin-gonic/gin"
+
+	"mobilityfund/config"
+	"mobilityfund/i18n"
+	"mobilityfund/models"
+	"mobilityfund/templates"
+	"mobilityfund/workflow"
+)
+
+// Deps are everything the web layer needs; main builds them.
+type Deps struct {
+	Config config.Config
+	Store  *models.Store
+	I18n   *i18n.Bundle
+	Log    *slog.Logger
+	// SessionKey signs the session cookie: SESSION_SECRET, or random
+	// bytes per start in development.
+	SessionKey []byte
+}
+
+// Handler holds the dependencies every route uses.
+type Handler struct {
+	cfg   config.Config
+	store *models.Store
+	i18n  *i18n.Bundle
+	log   *slog.Logger
+	pages *templates.Renderer
+}
+
+// New builds the web application. It returns an error when a template
+// does not parse.
+func New(d Deps) (http.Handler, error) {
+	h := &Handler{cfg: d.Config, store: d.Store, i18n: d.I18n, log: d.Log}
+	pages, err := templates.New(template.FuncMap{
+		"text":    models.Text,
+		"dict":    dict,
+		"state":   stateName,
+		"neolaia": neolaiaName,
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.pages = pages
+
+	if d.Config.Production() {
+		gin.SetMode(gin.ReleaseMode)
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	store := cookie.NewStore(d.SessionKey)
+	store.Options(sessions.Options{
+		Path:     "/",
+		MaxAge:   int(sessionMaxAge.Seconds()),
+		HttpOnly: true,
+		Secure:   d.Config.Production(),
+		SameSite: http.SameSiteLaxMode,
+	})
+	r.Use(h.recoverer(), securityHeaders(d.Config.Production()), sessions.Sessions(sessionCookie, store), h.identify())
+	h.routes(r)
+
+	// Browsers send Sec-Fetch-Site or Origin with every request; a
+	// state-changing request from another origin is refused before it
+	// reaches a handler.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Cross-origin request refused / Begäran från annan webbplats nekad", http.StatusForbidden)
+	}))
+	return cop.Handler(r), nil
+}
+
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			m[k] = kv[i+1]
+		}
+	}
+	return m
+}
+
+func stateName(l *i18n.Localizer, s workflow.State) string {
+	return l.T("state." + string(s))
+}
+
+func neolaiaName(l *i18n.Localizer, n models.Neolaia) string {
+	if n == "" {
+		return "–"
+	}
+	return l.T("neolaia." + string(n))
+}

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"mobilityfund/models"
+)
+
+type callSummary struct {
+	Call   models.Call
+	Budget models.Budget
+	Open   bool
+}
+
+// showStartPage shows the calls with their money: open calls first, then
+// the most recent closed one.
+func (h *Handler) showStartPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	calls, err := h.store.Calls(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	now := h.store.Now()
+	var open, closed []callSummary
+	for _, call := range calls {
+		b, err := h.store.BudgetOf(ctx, &call)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		s := callSummary{Call: call, Budget: b, Open: call.OpenAt(now)}
+		if s.Open {
+			open = append(open, s)
+		} else {
+			closed = append(closed, s)
+		}
+	}
+	shown := open
+	if len(closed) > 0 {
+		shown = append(shown, closed[0])
+	}
+	h.render(c, http.StatusOK, "start", gin.H{"Calls": shown})
+}
+
+// showPlanPage shows the action plan in force: areas, goals, activities.
+func (h *Handler) showPlanPage(c *gin.Context) {
+	plan, err := h.store.CurrentPlan(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "plan", gin.H{"Plan": plan, "Responsible": responsibleTitles(plan, localizer(c).Lang)})
+}
+
+func responsibleTitles(p *models.Plan, lang string) map[string]string {
+	m := make(map[string]string, len(p.Responsibles))
+	for _, r := range p.Responsibles {
+		m[r.Code] = models.Text(lang, r.DefinitionSV, r.DefinitionEN)
+	}
+	return m
+}
+
+// showCallPage shows one call with its dates and money.
+func (h *Handler) showCallPage(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	call, err := h.store.CallByID(ctx, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	b, err := h.store.BudgetOf(ctx, call)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	plan, err := h.store.PlanByID(ctx, call.PlanID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "call", gin.H{"Call": call, "Budget": b, "Plan": plan, "Open": call.OpenAt(h.store.Now())})
+}
+
+// pathID reads the :id parameter; a malformed id answers 404, as if the
+// row did not exist.
+func (h *Handler) pathID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.fail(c, errPageNotFound)
+		return 0, false
+	}
+	return id, true
+}

@@ -1,0 +1,102 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"mobilityfund/workflow"
+)
+
+// Call is a call for applications with a budget, within one plan.
+type Call struct {
+	ID                  int64
+	PlanID              int64
+	Code                string
+	TitleSV             string `gorm:"column:title_sv"`
+	TitleEN             string `gorm:"column:title_en"`
+	DescriptionSV       string `gorm:"column:description_sv"`
+	DescriptionEN       string `gorm:"column:description_en"`
+	BudgetOre           int64
+	OpensAt             time.Time
+	DeadlineAt          time.Time
+	ReportDueOn         time.Time
+	EndorsementRequired bool
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+// OpenAt reports whether applications may be submitted at t.
+func (c Call) OpenAt(t time.Time) bool {
+	return !t.Before(c.OpensAt) && t.Before(c.DeadlineAt)
+}
+
+// Budget summarises a call's money. Committed follows the design's
+// invariant: the sum of granted minus returned over every application
+// that holds money; Remaining = Budget − Committed never goes below zero.
+type Budget struct {
+	BudgetOre    int64
+	RequestedOre int64 // asked for by applications that have left draft and are still live
+	CommittedOre int64
+	SpentOre     int64
+}
+
+// RemainingOre is what can still be granted.
+func (b Budget) RemainingOre() int64 { return b.BudgetOre - b.CommittedOre }
+
+// CallByID returns the call with id, or a NotFoundError.
+func (s *Store) CallByID(ctx context.Context, id int64) (*Call, error) {
+	var c Call
+	if err := s.conn(ctx).First(&c, id).Error; err != nil {
+		return nil, notFound(err, "call", id)
+	}
+	return &c, nil
+}
+
+// Calls returns every call, newest deadline first.
+func (s *Store) Calls(ctx context.Context) ([]Call, error) {
+	var calls []Call
+	err := s.conn(ctx).Order("deadline_at DESC").Find(&calls).Error
+	return calls, err
+}
+
+// moneyStates are the states whose granted money counts against the pot.
+func moneyStates() []string {
+	var out []string
+	for _, st := range workflow.States() {
+		if workflow.HoldsMoney(st) {
+			out = append(out, string(st))
+		}
+	}
+	return out
+}
+
+// requestedStates are the states in which a request is live: submitted
+// and not yet decided, or decided in its favour.
+func requestedStates() []string {
+	var out []string
+	for _, st := range workflow.States() {
+		if st != workflow.StateDraft && st != workflow.StateWithdrawn && st != workflow.StateRejected {
+			out = append(out, string(st))
+		}
+	}
+	return out
+}
+
+// BudgetOf sums a call's money in SQL.
+func (s *Store) BudgetOf(ctx context.Context, call *Call) (Budget, error) {
+	b := Budget{BudgetOre: call.BudgetOre}
+	db := s.conn(ctx)
+	err := db.Model(&Application{}).
+		Select("COALESCE(SUM(granted_ore - returned_ore), 0) AS committed_ore, COALESCE(SUM(spent_ore), 0) AS spent_ore").
+		Where("call_id = ? AND state IN ?", call.ID, moneyStates()).
+		Scan(&b).Error
+	if err != nil {
+		return b, err
+	}
+	b.BudgetOre = call.BudgetOre
+	err = db.Table("budget_lines").
+		Joins("JOIN applications ON applications.id = budget_lines.application_id").
+		Where("applications.call_id = ? AND applications.state IN ?", call.ID, requestedStates()).
+		Select("COALESCE(SUM(budget_lines.amount_ore), 0)").Scan(&b.RequestedOre).Error
+	return b, err
+}

@@ -1,0 +1,248 @@
+// Package models persists Mobility Fund's data with gorm on PostgreSQL or
+// SQLite: one file per entity, versioned migrations, seed data, and one
+// transaction per user action.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database kind behind a Store.
+type Dialect string
+
+// The two supported databases.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// DefaultSQLitePath is where the embedded database lives when DATABASE_URL
+// is empty.
+const DefaultSQLitePath = "data/mobilityfund.db"
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// Store is the application's access to its database. It is safe for
+// concurrent use; create one with Open and pass it to whoever needs it.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+// Open connects to the database named by url: empty for the default SQLite
+// file, "sqlite://PATH" for another SQLite file (":memory:" is not
+// supported because every connection would see its own database), or a
+// "postgres://" URL. It does not migrate; call Migrate.
+func Open(url string) (*Store, error) {
+	cfg := &gorm.Config{
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		TranslateError: true,
+	}
+	var (
+		db      *gorm.DB
+		dialect Dialect
+		err     error
+	)
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		dialect = Postgres
+		db, err = gorm.Open(postgres.Open(url), cfg)
+	case url == "", strings.HasPrefix(url, "sqlite://"):
+		dialect = SQLite
+		path := strings.TrimPrefix(url, "sqlite://")
+		if path == "" {
+			path = DefaultSQLitePath
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+	default:
+		return nil, fmt.Errorf("DATABASE_URL must be empty, sqlite://PATH or postgres://…, not %q", redact(url))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// SQLite has one writer; BEGIN IMMEDIATE plus a busy timeout
+		// queues writers instead of failing them, and a small pool keeps
+		// readers from starving behind a long write.
+		sqlDB.SetMaxOpenConns(4)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	return &Store{db: db, dialect: dialect, now: cfg.NowFunc}, nil
+}
+
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+}
+
+// redact hides a password in a database URL for error messages.
+func redact(url string) string {
+	if at := strings.LastIndex(url, "@"); at > 0 {
+		if scheme := strings.Index(url, "://"); scheme > 0 && scheme < at {
+			return url[:scheme+3] + "…" + url[at:]
+		}
+	}
+	return url
+}
+
+// Dialect reports which database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the gorm handle, for tests and the schema check.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// SetClock replaces the store's clock; tests use it to move time.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now is the store's current time in UTC.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers; /readyz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Migrate brings the schema to the newest version and loads the action
+// plan, holding a lock so that several replicas can start at once. It
+// returns the schema version reached.
+func (s *Store) Migrate(ctx context.Context) (int64, error) {
+	var version int64
+	err := s.withMigrationLock(ctx, func(db *sql.DB) error {
+		sub, err := fs.Sub(migrationFS, "migrations/"+string(s.dialect))
+		if err != nil {
+			return err
+		}
+		dialect := goose.DialectPostgres
+		if s.dialect == SQLite {
+			dialect = goose.DialectSQLite3
+		}
+		p, err := goose.NewProvider(dialect, db, sub)
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		if _, err := p.Up(ctx); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if version, err = p.GetDBVersion(ctx); err != nil {
+			return err
+		}
+		return s.SeedPlan(ctx)
+	})
+	return version, err
+}
+
+// withMigrationLock serialises migrations and seeding across replicas
+// starting at the same time, with a PostgreSQL advisory lock keyed on the
+// schema (so that separate schemas on one server do not wait for each
+// other).
+func (s *Store) withMigrationLock(ctx context.Context, fn func(*sql.DB) error) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	if s.dialect != Postgres {
+		return fn(sqlDB)
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext(current_schema()))"); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer func() {
+		// A background context: the unlock must happen even when ctx ended.
+		_, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(hashtext(current_schema()))")
+	}()
+	return fn(sqlDB)
+}
+
+// ctxKey marks the transaction carried in a context.
+type ctxKey struct{}
+
+// WithTx runs fn in a transaction, reusing the one already in ctx so that
+// helpers compose into one user action. An error from fn rolls it back.
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx *gorm.DB) error) error {
+	if tx, ok := ctx.Value(ctxKey{}).(*gorm.DB); ok {
+		return fn(ctx, tx)
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, ctxKey{}, tx), tx)
+	})
+}
+
+// conn returns the transaction in ctx, or the pool.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(ctxKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return s.db.WithContext(ctx)
+}
+
+// lockClause returns the row-lock suffix for SELECT … FOR UPDATE where the
+// database has one; SQLite's BEGIN IMMEDIATE already holds the write lock.
+func (s *Store) forUpdate(q *gorm.DB) *gorm.DB {
+	if s.dialect == Postgres {
+		return q.Clauses(forUpdateClause)
+	}
+	return q
+}
+
+// notFound turns gorm's record-not-found into a NotFoundError.
+func notFound(err error, what string, id any) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return &NotFoundError{What: what, ID: id}
+	}
+	return err
+}
+
+// Tables returns one value of every model stored in its own table; the
+// schema test checks each against the migrated database.
+func Tables() []any {
+	return []any{
+		&OrgUnit{}, &User{}, &RoleGrant{}, &Plan{}, &PlanResponsible{}, &PlanArea{}, &PlanGoal{},
+		&PlanActivity{}, &Call{}, &Application{}, &BudgetLine{}, &ApplicationActivity{},
+		&AuditEvent{}, &OutboxMessage{},
+	}
+}

@@ -1,0 +1,173 @@
+// Package money parses and formats amounts of Swedish kronor. Amounts are
+// always int64 öre (1 kr = 100 öre); no float ever holds money.
+package money
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// MaxOre is the largest amount Parse accepts: one thousand million kronor,
+// far above any call's budget, so a typing slip is caught as absurd.
+const MaxOre int64 = 1_000_000_000 * 100
+
+// Errors returned by Parse. Their texts are message IDs the caller
+// translates.
+var (
+	ErrEmpty    = errors.New("amount_required")
+	ErrInvalid  = errors.New("amount_invalid")
+	ErrNegative = errors.New("amount_negative")
+	ErrTooLarge = errors.New("amount_too_large")
+)
+
+// Parse reads an amount in kronor as people type it: "1 234,50",
+// "1234.50", "1234", "1 234 kr", "SEK 1,234.50", "1.234,50 kr". A
+// separator followed by exactly three digits groups thousands; one
+// followed by one or two digits at the end marks öre. It returns ErrEmpty,
+// ErrInvalid, ErrNegative or ErrTooLarge; zero is returned as 0 without
+// error, since whether zero is allowed is the caller's rule.
+func Parse(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	lower := strings.ToLower(s)
+	for _, unit := range []string{"kronor", "kr.", "kr", "sek", ":-"} {
+		lower = strings.TrimSpace(strings.TrimPrefix(strings.TrimSuffix(lower, unit), unit))
+	}
+	var b strings.Builder
+	for _, r := range lower {
+		switch {
+		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\'':
+			// grouping spaces of every kind
+		case r == '-' || r == '\u2212':
+			return 0, ErrNegative
+		default:
+			b.WriteRune(r)
+		}
+	}
+	t := b.String()
+	if t == "" {
+		return 0, ErrEmpty
+	}
+	intPart, frac := t, ""
+	if i := strings.LastIndexAny(t, ".,"); i >= 0 {
+		if tail := t[i+1:]; len(tail) == 1 || len(tail) == 2 {
+			intPart, frac = t[:i], tail
+			// The decimal mark cannot also group thousands: "12,345,67".
+			if strings.ContainsRune(intPart, rune(t[i])) {
+				return 0, ErrInvalid
+			}
+		}
+	}
+	// What remains may hold only thousands separators between groups of three.
+	groups := strings.FieldsFunc(intPart, func(r rune) bool { return r == '.' || r == ',' })
+	if len(groups) == 0 && frac == "" {
+		return 0, ErrInvalid
+	}
+	if strings.HasPrefix(intPart, ".") || strings.HasPrefix(intPart, ",") ||
+		strings.HasSuffix(intPart, ".") || strings.HasSuffix(intPart, ",") ||
+		strings.Contains(intPart, ",,") || strings.Contains(intPart, "..") {
+		return 0, ErrInvalid
+	}
+	for i, g := range groups {
+		if i > 0 && len(g) != 3 {
+			return 0, ErrInvalid
+		}
+	}
+	digits := strings.Join(groups, "")
+	if digits == "" {
+		digits = "0"
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	if !allDigits(digits) || !allDigits(frac) {
+		return 0, ErrInvalid
+	}
+	if len(digits) > 13 {
+		return 0, ErrTooLarge
+	}
+	kr, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil {
+		return 0, ErrInvalid
+	}
+	ore, _ := strconv.ParseInt(frac, 10, 64)
+	total := kr*100 + ore
+	if total > MaxOre {
+		return 0, ErrTooLarge
+	}
+	return total, nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Format writes an amount for a reader of lang: Swedish "1 234 567 kr"
+// with no-break spaces (öre only when there are any: "1 234,50 kr"),
+// English "SEK 1,234,567" ("SEK 1,234.50").
+func Format(ore int64, lang string) string {
+	neg := ore < 0
+	if neg {
+		ore = -ore
+	}
+	kr, rest := ore/100, ore%100
+	sep, dec := "\u00a0", ","
+	if lang == "en" {
+		sep, dec = ",", "."
+	}
+	s := group(strconv.FormatInt(kr, 10), sep)
+	if rest != 0 {
+		s += dec + pad2(rest)
+	}
+	if neg {
+		s = "\u2212" + s
+	}
+	if lang == "en" {
+		return "SEK\u00a0" + s
+	}
+	return s + "\u00a0kr"
+}
+
+// FormatPlain writes an amount for a form field, without grouping or
+// currency, in a form Parse reads back: "1234,50" (Swedish) or "1234.50".
+func FormatPlain(ore int64, lang string) string {
+	if ore%100 == 0 {
+		return strconv.FormatInt(ore/100, 10)
+	}
+	dec := ","
+	if lang == "en" {
+		dec = "."
+	}
+	return strconv.FormatInt(ore/100, 10) + dec + pad2(ore%100)
+}
+
+func pad2(n int64) string {
+	if n < 10 {
+		return "0" + strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func group(digits, sep string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	lead := len(digits) % 3
+	if lead > 0 {
+		b.WriteString(digits[:lead])
+	}
+	for i := lead; i < len(digits); i += 3 {
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}

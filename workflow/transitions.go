@@ -1,0 +1,218 @@
+package workflow
+
+import "slices"
+
+// transition is one row of the lifecycle: who may take action from
+// which states, and what it does. An action may have several rows, one
+// per role, when roles may take it from different states.
+type transition struct {
+	action Action
+	role   Role
+	from   []State
+	// to is the state afterwards; next overrides it when the state
+	// depends on the call.
+	to   State
+	next func(Application, Call) State
+	// impartial rows are refused to people who belong to the applying
+	// unit or a unit above it.
+	impartial bool
+	// check validates the input against the application and the call.
+	check func(Application, Call, Input) error
+	// apply writes the input onto the application and returns how much
+	// the call's committed sum moves.
+	apply   func(*Application, Input) int64
+	notices []noticeRule
+}
+
+type noticeRule struct {
+	event string
+	to    RecipientKind
+	when  State // only when the new state is this one; "" for always
+}
+
+var (
+	preDecision = []State{StateSubmitted, StateEndorsed, StateInReview, StateReturned, StateReadyForDecision}
+	afterGrant  = []State{StateGranted, StateBooked, StateReported, StateReportRevision}
+)
+
+// transitions is the whole lifecycle. Actions() lists actions in the
+// order of their first row here.
+var transitions = []transition{
+	{action: ActionSubmit, role: RoleApplicant, from: []State{StateDraft, StateReturned},
+		next: func(_ Application, c Call) State {
+			if c.EndorsementRequired {
+				return StateSubmitted
+			}
+			return StateInReview
+		},
+		check: checkSubmit,
+		notices: []noticeRule{
+			{"awaiting_endorsement", RecipientUnitHeads, StateSubmitted},
+			{"awaiting_review", RecipientCoordinators, StateInReview},
+			{"submitted", RecipientApplicants, ""},
+		}},
+	{action: ActionWithdraw, role: RoleApplicant, from: append([]State{StateDraft}, preDecision...), to: StateWithdrawn,
+		notices: []noticeRule{{"withdrawn", RecipientCoordinators, ""}}},
+	{action: ActionEndorse, role: RoleUnitHead, from: []State{StateSubmitted}, to: StateEndorsed,
+		notices: []noticeRule{{"awaiting_review", RecipientCoordinators, ""}, {"endorsed", RecipientApplicants, ""}}},
+	{action: ActionReturn, role: RoleUnitHead, from: []State{StateSubmitted}, to: StateReturned,
+		check: needComment, notices: []noticeRule{{"returned", RecipientApplicants, ""}}},
+	{action: ActionReturn, role: RoleCoordinator, from: preDecision[:4:4], to: StateReturned, impartial: true,
+		check: needComment, notices: []noticeRule{{"returned", RecipientApplicants, ""}}},
+	{action: ActionReturn, role: RoleCoordinator, from: []State{StateReadyForDecision}, to: StateReturned, impartial: true,
+		check: needComment, notices: []noticeRule{{"returned", RecipientApplicants, ""}}},
+	{action: ActionAssess, role: RoleCoordinator, from: []State{StateEndorsed, StateInReview}, to: StateInReview, impartial: true,
+		check: checkAssess, apply: applyAssess},
+	{action: ActionMarkReady, role: RoleCoordinator, from: []State{StateEndorsed, StateInReview}, to: StateReadyForDecision, impartial: true,
+		check: checkMarkReady, apply: applyAssess,
+		notices: []noticeRule{{"awaiting_decision", RecipientDeciders, ""}}},
+	{action: ActionSendBack, role: RoleDecider, from: []State{StateReadyForDecision}, to: StateInReview, impartial: true,
+		check: needComment, notices: []noticeRule{{"sent_back", RecipientCoordinators, ""}}},
+	{action: ActionGrant, role: RoleDecider, from: []State{StateReadyForDecision}, to: StateGranted, impartial: true,
+		check: checkGrant, apply: applyGrant,
+		notices: []noticeRule{{"granted", RecipientApplicants, ""}, {"decided", RecipientCoordinators, ""}, {"awaiting_booking", RecipientFinance, ""}}},
+	{action: ActionReject, role: RoleDecider, from: []State{StateReadyForDecision}, to: StateRejected, impartial: true,
+		check: checkDecision, apply: applyDecision,
+		notices: []noticeRule{{"rejected", RecipientApplicants, ""}, {"decided", RecipientCoordinators, ""}}},
+	{action: ActionRevoke, role: RoleDecider, from: afterGrant, to: StateRevoked, impartial: true,
+		check: checkDecision, apply: applyRevoke,
+		notices: []noticeRule{{"revoked", RecipientApplicants, ""}, {"revoked", RecipientCoordinators, ""}, {"revoked", RecipientFinance, ""}}},
+	{action: ActionBook, role: RoleFinance, from: []State{StateGranted}, to: StateBooked,
+		notices: []noticeRule{{"booked", RecipientApplicants, ""}}},
+	{action: ActionReport, role: RoleApplicant, from: []State{StateBooked, StateReportRevision}, to: StateReported,
+		check: checkReport, apply: func(a *Application, in Input) int64 { a.SpentOre = in.AmountOre; return 0 },
+		notices: []noticeRule{{"reported", RecipientCoordinators, ""}}},
+	{action: ActionAcceptReport, role: RoleCoordinator, from: []State{StateReported}, to: StateClosed, impartial: true,
+		apply:   func(a *Application, _ Input) int64 { return giveBack(a, a.GrantedOre-a.SpentOre) },
+		notices: []noticeRule{{"report_accepted", RecipientApplicants, ""}}},
+	{action: ActionRequestRevision, role: RoleCoordinator, from: []State{StateReported}, to: StateReportRevision, impartial: true,
+		check: needComment, notices: []noticeRule{{"report_revision", RecipientApplicants, ""}}},
+	{action: ActionExtendDeadline, role: RoleCoordinator, from: []State{StateDraft, StateReturned}, impartial: true,
+		check: checkExtend, apply: func(a *Application, in Input) int64 { a.DeadlineExtendedTo = in.ExtendTo; return 0 },
+		notices: []noticeRule{{"deadline_extended", RecipientApplicants, ""}}},
+}
+
+func init() {
+	seen := map[Action]bool{}
+	for _, t := range transitions {
+		if !seen[t.action] {
+			seen[t.action] = true
+			actionOrder = append(actionOrder, t.action)
+		}
+	}
+}
+
+var actionOrder []Action
+
+// covers reports whether the actor holds role for the application: a
+// university-wide grant, or one for its unit or a unit above it.
+func (a Actor) covers(role Role, app Application) bool {
+	for _, g := range a.Grants {
+		if g.Role == role && (g.UnitID == 0 || slices.Contains(app.UnitPath, g.UnitID)) {
+			return true
+		}
+	}
+	return false
+}
+
+// partial reports whether the actor belongs to the application's unit or
+// to a unit above it.
+func (a Actor) partial(app Application) bool {
+	for _, u := range a.Units {
+		if slices.Contains(app.UnitPath, u) {
+			return true
+		}
+	}
+	return false
+}
+
+// pick finds the row the actor may use for action in the application's
+// state, or says why there is none: ErrForbidden when no role of theirs
+// allows the action, ErrInvalidTransition when none allows it in this
+// state, ErrConflictOfInterest when every such row needs impartiality.
+func pick(app Application, actor Actor, action Action) (*transition, error) {
+	err := ErrForbidden
+	for i := range transitions {
+		t := &transitions[i]
+		if t.action != action || !actor.covers(t.role, app) {
+			continue
+		}
+		if !slices.Contains(t.from, app.State) {
+			if err == ErrForbidden {
+				err = ErrInvalidTransition
+			}
+			continue
+		}
+		if t.impartial && actor.partial(app) {
+			err = ErrConflictOfInterest
+			continue
+		}
+		return t, nil
+	}
+	return nil, err
+}
+
+// Decide takes action on app as actor and returns what must be persisted.
+// It returns ErrForbidden (or ErrConflictOfInterest, which is one) when
+// the actor may not, ErrInvalidTransition when the state does not allow
+// it, ErrDeadlinePassed for a late submission, an *OverBudgetError when a
+// grant exceeds what is requested or remains, and a *ValidationError for
+// incomplete input or an incomplete application.
+func Decide(app Application, call Call, actor Actor, action Action, in Input) (Outcome, error) {
+	t, err := pick(app, actor, action)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if t.check != nil {
+		if err := t.check(app, call, in); err != nil {
+			return Outcome{}, err
+		}
+	}
+	out := Outcome{App: app}
+	out.App.UnitPath = slices.Clone(app.UnitPath)
+	out.App.TargetLevels = slices.Clone(app.TargetLevels)
+	if t.apply != nil {
+		out.CommittedDelta = t.apply(&out.App, in)
+	}
+	switch {
+	case t.next != nil:
+		out.App.State = t.next(app, call)
+	case t.to != "":
+		out.App.State = t.to
+	}
+	out.Audit = Event{Action: action, From: app.State, To: out.App.State, Comment: in.Comment}
+	for _, n := range t.notices {
+		if n.when == "" || n.when == out.App.State {
+			out.Notices = append(out.Notices, Notice{Event: n.event, To: Recipient{Kind: n.to}})
+		}
+	}
+	return out, nil
+}
+
+// Option is an action the actor could take now. Blocked, when not nil,
+// says why it is not offered: ErrConflictOfInterest or ErrDeadlinePassed.
+type Option struct {
+	Action  Action
+	Blocked error
+}
+
+// Available lists the actions the actor's roles allow in the
+// application's state, in lifecycle order, with the reason for any that
+// is blocked, so that a page can say why a button is missing.
+func Available(app Application, call Call, actor Actor) []Option {
+	var out []Option
+	for _, action := range actionOrder {
+		_, err := pick(app, actor, action)
+		switch {
+		case err == nil:
+			if action == ActionSubmit && app.State == StateDraft && late(app, call, Input{}) {
+				out = append(out, Option{Action: action, Blocked: ErrDeadlinePassed})
+				continue
+			}
+			out = append(out, Option{Action: action})
+		case err == ErrConflictOfInterest:
+			out = append(out, Option{Action: action, Blocked: err})
+		}
+	}
+	return out
+}
