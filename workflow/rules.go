@@ -15,7 +15,7 @@ const (
 	MsgBudgetEmpty    = "error.budget_empty"
 	MsgActivityNone   = "error.activity_none"
 	MsgLevelNone      = "error.level_none"
-	MsgExtendPast     = "error.extend_past"
+	MsgExtendPast     = "error.extend_past" // not after both now and the call's deadline
 )
 
 // ConsiderationFields name the plan's five considerations, in the order
@@ -58,10 +58,10 @@ func Incomplete(app Application) error {
 	case app.PeriodEnd.Before(app.PeriodStart):
 		v.add("period_end", MsgPeriodOrder)
 	}
-	if app.BudgetLines == 0 || app.RequestedOre <= 0 {
+	if app.BudgetLines <= 0 || app.RequestedOre <= 0 {
 		v.add("budget", MsgBudgetEmpty)
 	}
-	if app.Activities == 0 {
+	if app.Activities <= 0 {
 		v.add("activities", MsgActivityNone)
 	}
 	if len(app.TargetLevels) == 0 {
@@ -221,7 +221,7 @@ func checkExtend(_ Application, call Call, in Input) error {
 	if in.ExtendTo.IsZero() {
 		return &ValidationError{Fields: map[string]string{"extend_to": MsgRequired}}
 	}
-	if !in.ExtendTo.After(now(in)) {
+	if !in.ExtendTo.After(now(in)) || !in.ExtendTo.After(call.Deadline) {
 		return &ValidationError{Fields: map[string]string{"extend_to": MsgExtendPast}}
 	}
 	return nil

@@ -1,6 +1,9 @@
 package workflow
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // transition is one row of the lifecycle: who may take action from
 // which states, and what it does. An action may have several rows, one
@@ -31,8 +34,9 @@ type noticeRule struct {
 }
 
 var (
-	preDecision = []State{StateSubmitted, StateEndorsed, StateInReview, StateReturned, StateReadyForDecision}
-	afterGrant  = []State{StateGranted, StateBooked, StateReported, StateReportRevision}
+	preDecision         = []State{StateSubmitted, StateEndorsed, StateInReview, StateReturned, StateReadyForDecision}
+	awaitingCoordinator = []State{StateSubmitted, StateEndorsed, StateInReview, StateReadyForDecision}
+	afterGrant          = []State{StateGranted, StateBooked, StateReported, StateReportRevision}
 )
 
 // transitions is the whole lifecycle. Actions() lists actions in the
@@ -51,15 +55,13 @@ var transitions = []transition{
 			{"awaiting_review", RecipientCoordinators, StateInReview},
 			{"submitted", RecipientApplicants, ""},
 		}},
-	{action: ActionWithdraw, role: RoleApplicant, from: append([]State{StateDraft}, preDecision...), to: StateWithdrawn,
+	{action: ActionWithdraw, role: RoleApplicant, from: preDecision, to: StateWithdrawn,
 		notices: []noticeRule{{"withdrawn", RecipientCoordinators, ""}}},
 	{action: ActionEndorse, role: RoleUnitHead, from: []State{StateSubmitted}, to: StateEndorsed,
 		notices: []noticeRule{{"awaiting_review", RecipientCoordinators, ""}, {"endorsed", RecipientApplicants, ""}}},
 	{action: ActionReturn, role: RoleUnitHead, from: []State{StateSubmitted}, to: StateReturned,
 		check: needComment, notices: []noticeRule{{"returned", RecipientApplicants, ""}}},
-	{action: ActionReturn, role: RoleCoordinator, from: preDecision[:4:4], to: StateReturned, impartial: true,
-		check: needComment, notices: []noticeRule{{"returned", RecipientApplicants, ""}}},
-	{action: ActionReturn, role: RoleCoordinator, from: []State{StateReadyForDecision}, to: StateReturned, impartial: true,
+	{action: ActionReturn, role: RoleCoordinator, from: awaitingCoordinator, to: StateReturned, impartial: true,
 		check: needComment, notices: []noticeRule{{"returned", RecipientApplicants, ""}}},
 	{action: ActionAssess, role: RoleCoordinator, from: []State{StateEndorsed, StateInReview}, to: StateInReview, impartial: true,
 		check: checkAssess, apply: applyAssess},
@@ -87,7 +89,7 @@ var transitions = []transition{
 		notices: []noticeRule{{"report_accepted", RecipientApplicants, ""}}},
 	{action: ActionRequestRevision, role: RoleCoordinator, from: []State{StateReported}, to: StateReportRevision, impartial: true,
 		check: needComment, notices: []noticeRule{{"report_revision", RecipientApplicants, ""}}},
-	{action: ActionExtendDeadline, role: RoleCoordinator, from: []State{StateDraft, StateReturned}, impartial: true,
+	{action: ActionExtendDeadline, role: RoleCoordinator, from: []State{StateDraft}, impartial: true,
 		check: checkExtend, apply: func(a *Application, in Input) int64 { a.DeadlineExtendedTo = in.ExtendTo; return 0 },
 		notices: []noticeRule{{"deadline_extended", RecipientApplicants, ""}}},
 }
@@ -104,11 +106,20 @@ func init() {
 
 var actionOrder []Action
 
+// path is the application's unit and the units above it; the unit
+// itself even when the caller left UnitPath empty.
+func (app Application) path() []int64 {
+	if len(app.UnitPath) == 0 || app.UnitPath[0] != app.UnitID {
+		return append([]int64{app.UnitID}, app.UnitPath...)
+	}
+	return app.UnitPath
+}
+
 // covers reports whether the actor holds role for the application: a
 // university-wide grant, or one for its unit or a unit above it.
 func (a Actor) covers(role Role, app Application) bool {
 	for _, g := range a.Grants {
-		if g.Role == role && (g.UnitID == 0 || slices.Contains(app.UnitPath, g.UnitID)) {
+		if g.Role == role && (g.UnitID == 0 || slices.Contains(app.path(), g.UnitID)) {
 			return true
 		}
 	}
@@ -119,7 +130,7 @@ func (a Actor) covers(role Role, app Application) bool {
 // to a unit above it.
 func (a Actor) partial(app Application) bool {
 	for _, u := range a.Units {
-		if slices.Contains(app.UnitPath, u) {
+		if slices.Contains(app.path(), u) {
 			return true
 		}
 	}
@@ -197,15 +208,15 @@ type Option struct {
 }
 
 // Available lists the actions the actor's roles allow in the
-// application's state, in lifecycle order, with the reason for any that
-// is blocked, so that a page can say why a button is missing.
-func Available(app Application, call Call, actor Actor) []Option {
+// application's state at now, in lifecycle order, with the reason for any
+// that is blocked, so that a page can say why a button is missing.
+func Available(app Application, call Call, actor Actor, now time.Time) []Option {
 	var out []Option
 	for _, action := range actionOrder {
 		_, err := pick(app, actor, action)
 		switch {
 		case err == nil:
-			if action == ActionSubmit && app.State == StateDraft && late(app, call, Input{}) {
+			if action == ActionSubmit && app.State == StateDraft && late(app, call, Input{Now: now}) {
 				out = append(out, Option{Action: action, Blocked: ErrDeadlinePassed})
 				continue
 			}
