@@ -6,6 +6,7 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 	"time"
@@ -29,24 +30,35 @@ type Bundle struct {
 	ids map[string][]string // language → message ids
 }
 
-// New loads the embedded message files. It returns an error when a file
-// does not parse.
+// New loads the embedded message files, locales/AREA.LANG.toml: one file
+// per area of the application and language. It returns an error when a
+// file does not parse or defines an id twice.
 func New() (*Bundle, error) {
 	b := goi18n.NewBundle(language.Swedish)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	out := &Bundle{b: b, ids: map[string][]string{}}
 	for _, lang := range Languages {
-		path := "locales/" + lang + ".toml"
-		data, err := localeFS.ReadFile(path)
+		files, err := fs.Glob(localeFS, "locales/*."+lang+".toml")
 		if err != nil {
 			return nil, err
 		}
-		mf, err := b.ParseMessageFileBytes(data, path)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		for _, m := range mf.Messages {
-			out.ids[lang] = append(out.ids[lang], m.ID)
+		seen := map[string]string{}
+		for _, path := range files {
+			data, err := localeFS.ReadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			mf, err := b.ParseMessageFileBytes(data, path)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			for _, m := range mf.Messages {
+				if other, dup := seen[m.ID]; dup {
+					return nil, fmt.Errorf("%s: message %q is defined in %s too", path, m.ID, other)
+				}
+				seen[m.ID] = path
+				out.ids[lang] = append(out.ids[lang], m.ID)
+			}
 		}
 		sort.Strings(out.ids[lang])
 	}
