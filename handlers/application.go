@@ -1,14 +1,23 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"mobilityfund/models"
+	"mobilityfund/workflow"
 )
 
-// listApplications lists the applications the signed-in person may see.
+// pageSize is how many applications a list page shows.
+const pageSize = 25
+
+// listApplications lists the applications the signed-in person may see,
+// filtered, sorted and paged by the query string.
 func (h *Handler) listApplications(c *gin.Context) {
 	ctx := c.Request.Context()
 	chart, err := h.store.OrgChart(ctx)
@@ -16,34 +25,198 @@ func (h *Handler) listApplications(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	rows, err := h.store.Applications(ctx, models.VisibilityOf(actorOf(c), chart), models.ApplicationFilter{Limit: 200})
+	q := c.Request.URL.Query()
+	f := models.ApplicationFilter{
+		CallID: queryID(q, "call"), State: workflow.State(q.Get("state")), UnitID: queryID(q, "unit"),
+		FacultyID: queryID(q, "faculty"), GoalID: queryID(q, "goal"), Query: q.Get("q"),
+		Sort: q.Get("sort"), Desc: q.Get("desc") == "1", Limit: pageSize,
+	}
+	page := max(1, int(queryID(q, "page")))
+	f.Offset = (page - 1) * pageSize
+	list, err := h.store.ApplicationList(ctx, models.VisibilityOf(actorOf(c), chart), f)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "applications", gin.H{"Rows": rows})
+	calls, err := h.store.Calls(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	plan, err := h.store.CurrentPlan(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	var faculties []models.OrgUnit
+	for _, u := range chart.Units {
+		if u.Kind == models.KindFaculty {
+			faculties = append(faculties, u)
+		}
+	}
+	pages := int((list.Total + pageSize - 1) / pageSize)
+	h.render(c, http.StatusOK, "applications", gin.H{
+		"Rows": list.Rows, "Total": list.Total, "Filter": f, "Calls": calls, "Units": chart.Units,
+		"Faculties": faculties, "Plan": plan, "States": workflow.States(), "Page": page, "Pages": pages,
+		"Query": q, "SortKeys": models.SortKeys,
+		"Prev": pageLink(q, page-1, pages), "Next": pageLink(q, page+1, pages),
+	})
 }
 
-// showApplication shows one application to a person who may see it; to
-// anyone else it does not exist.
+// queryID reads a positive integer parameter; anything else is 0.
+func queryID(q url.Values, key string) int64 {
+	n, err := strconv.ParseInt(q.Get(key), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// pageLink is the list's URL for page n with the same filters, or "" when
+// there is no such page.
+func pageLink(q url.Values, n, pages int) string {
+	if n < 1 || n > pages {
+		return ""
+	}
+	next := url.Values{}
+	for k, v := range q {
+		next[k] = v
+	}
+	next.Set("page", strconv.Itoa(n))
+	return "/applications?" + next.Encode()
+}
+
+// sortLink is the list's URL sorted by key, flipping the direction when
+// the list is sorted by key already.
+func sortLink(q url.Values, key string) string {
+	next := url.Values{}
+	for k, v := range q {
+		next[k] = v
+	}
+	next.Del("page")
+	desc := next.Get("sort") == key && next.Get("desc") != "1"
+	next.Set("sort", key)
+	if desc {
+		next.Set("desc", "1")
+	} else {
+		next.Del("desc")
+	}
+	return "/applications?" + next.Encode()
+}
+
+// showTasks lists what waits for the signed-in person, by what they can
+// do next.
+func (h *Handler) showTasks(c *gin.Context) {
+	tasks, err := h.store.Tasks(c.Request.Context(), actorOf(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "tasks", gin.H{"Tasks": tasks})
+}
+
+// applicationPage is what the application page shows besides the form
+// errors of an action that failed.
+type applicationPage struct {
+	Detail      *models.ApplicationDetail
+	Unit        models.OrgUnit
+	Faculty     models.OrgUnit
+	Budget      models.Budget
+	Options     []workflow.Option
+	Attachments []models.Attachment
+	Timeline    []models.TimelineEntry
+	Plan        *models.Plan
+	Editable    bool
+}
+
+// loadApplicationPage loads everything the application page shows, for a
+// reader who may see it; to anyone else it does not exist.
+func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPage, error) {
+	ctx := c.Request.Context()
+	me := actorOf(c)
+	chart, err := h.store.OrgChart(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := h.store.ApplicationView(ctx, models.VisibilityOf(me, chart), id)
+	if err != nil {
+		return nil, err
+	}
+	p := &applicationPage{Detail: d}
+	p.Unit, _ = chart.Unit(d.App.UnitID)
+	p.Faculty, _ = chart.Faculty(d.App.UnitID)
+	if p.Budget, err = h.store.BudgetOf(ctx, &d.Call); err != nil {
+		return nil, err
+	}
+	if p.Options, err = h.store.Options(ctx, &d.App, me); err != nil {
+		return nil, err
+	}
+	if p.Attachments, err = h.store.Attachments(ctx, id); err != nil {
+		return nil, err
+	}
+	if p.Timeline, err = h.store.Timeline(ctx, id); err != nil {
+		return nil, err
+	}
+	if p.Plan, err = h.store.PlanByID(ctx, d.Call.PlanID); err != nil {
+		return nil, err
+	}
+	w := workflow.Application{ID: d.App.ID, State: d.App.State, UnitID: d.App.UnitID, UnitPath: chart.Path(d.App.UnitID)}
+	p.Editable = workflow.Editable(w, me.Workflow) == nil
+	return p, nil
+}
+
+// showApplication shows one application to a person who may see it.
 func (h *Handler) showApplication(c *gin.Context) {
 	id, ok := h.pathID(c)
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	chart, err := h.store.OrgChart(ctx)
+	h.renderApplication(c, http.StatusOK, id, nil)
+}
+
+// renderApplication renders the application page; failed, when not nil,
+// is an action whose form comes back with what was typed and what is
+// wrong.
+func (h *Handler) renderApplication(c *gin.Context, status int, id int64, failed *actionAttempt) {
+	p, err := h.loadApplicationPage(c, id)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	v, err := h.store.ApplicationView(ctx, models.VisibilityOf(actorOf(c), chart), id)
-	if err != nil {
-		h.fail(c, err)
-		return
+	data := gin.H{"P": p, "App": p.Detail.App, "Done": doneMessage(c.Query("done")), "Failed": failed, "FailedAction": ""}
+	if failed != nil {
+		data["FailedAction"] = string(failed.Action)
+		data["Errors"] = failed.Errors
 	}
-	unit, _ := chart.Unit(v.App.UnitID)
-	h.render(c, http.StatusOK, "application", gin.H{
-		"App": v.App, "Call": v.Call, "Lines": v.Lines, "Requested": v.RequestedOre(), "Unit": unit,
-	})
+	h.render(c, status, "application", data)
+}
+
+// doneMessages are the confirmations a redirect after an action may ask
+// for; anything else in the query string shows nothing.
+var doneMessages = map[string]bool{"create": true, "save": true, "attach": true, "detach": true}
+
+func doneMessage(done string) string {
+	if doneMessages[done] || slices.Contains(workflow.Actions(), workflow.Action(done)) {
+		return done
+	}
+	return ""
+}
+
+// blockedReason is the message id that says why an action is not offered.
+func blockedReason(err error) string {
+	if errors.Is(err, workflow.ErrDeadlinePassed) {
+		return "blocked.deadline"
+	}
+	return "blocked.conflict"
+}
+
+// byteSize formats a file size for people: 12 kB, 3.4 MB.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " kB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
 }

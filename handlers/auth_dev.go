@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gin-contrib/sessions"
 	"github.com/gin-gonic/gin"
 
 	"mobilityfund/i18n"
@@ -16,7 +15,14 @@ import (
 
 // showLoginPage offers single sign-on and, in development, the demo users.
 func (h *Handler) showLoginPage(c *gin.Context) {
-	data := gin.H{"DevLogin": h.cfg.DevLogin, "SSO": h.cfg.OIDC.Issuer != ""}
+	h.renderLogin(c, http.StatusOK, "")
+}
+
+// renderLogin shows the sign-in page with status, and problem (a message
+// id, or "") above the sign-in button: why the last attempt failed.
+func (h *Handler) renderLogin(c *gin.Context, status int, problem string) {
+	data := gin.H{"DevLogin": h.cfg.DevLogin, "SSO": h.oidc != nil, "Problem": problem,
+		"SSOReady": h.oidc != nil && h.oidc.ready() != nil}
 	if h.cfg.DevLogin {
 		ctx := c.Request.Context()
 		users, err := h.store.DevUsers(ctx)
@@ -36,7 +42,7 @@ func (h *Handler) showLoginPage(c *gin.Context) {
 		}
 		data["Users"], data["Roles"] = users, roles
 	}
-	h.render(c, http.StatusOK, "login", data)
+	h.render(c, status, "login", data)
 }
 
 // describeRoles lists a person's roles in force, for the sign-in page.
@@ -66,26 +72,6 @@ func (h *Handler) devLogin(c *gin.Context) {
 		return
 	}
 	if err := h.startSession(c, u.ID); err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/")
-}
-
-// startSession signs a person in with a fresh session.
-func (h *Handler) startSession(c *gin.Context, userID int64) error {
-	sess := sessions.Default(c)
-	sess.Clear()
-	sess.Set(sessUserID, userID)
-	return sess.Save()
-}
-
-// logout ends the session.
-func (h *Handler) logout(c *gin.Context) {
-	sess := sessions.Default(c)
-	sess.Clear()
-	sess.Options(sessions.Options{Path: "/", MaxAge: -1})
-	if err := sess.Save(); err != nil {
 		h.fail(c, err)
 		return
 	}

@@ -5,19 +5,18 @@
 package handlers
 
 import (
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 
-	"github.com/gin-contrib/sessions"
-	"github.com/gin-contrib/sessions/cookie"
 	"github.com/gin-gonic/gin"
 
 	"mobilityfund/config"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
 	"mobilityfund/templates"
-	"mobilityfund/workflow"
 )
 
 // Deps are everything the web layer needs; main builds them.
@@ -26,9 +25,12 @@ type Deps struct {
 	Store  *models.Store
 	I18n   *i18n.Bundle
 	Log    *slog.Logger
-	// SessionKey signs the session cookie: SESSION_SECRET, or random
-	// bytes per start in development.
+	// SessionKey keys the session ids and the sign-in cookie:
+	// SESSION_SECRET, or random bytes per start in development. At least
+	// 32 bytes.
 	SessionKey []byte
+	// OIDC is the single sign-on client; nil when OIDC_ISSUER is not set.
+	OIDC *OIDC
 }
 
 // Handler holds the dependencies every route uses.
@@ -38,17 +40,32 @@ type Handler struct {
 	i18n  *i18n.Bundle
 	log   *slog.Logger
 	pages *templates.Renderer
+	keys  sessionKeys
+	oidc  *OIDC
 }
 
 // New builds the web application. It returns an error when a template
-// does not parse.
+// does not parse or the session key is shorter than 32 bytes.
 func New(d Deps) (http.Handler, error) {
-	h := &Handler{cfg: d.Config, store: d.Store, i18n: d.I18n, log: d.Log}
+	h := &Handler{cfg: d.Config, store: d.Store, i18n: d.I18n, log: d.Log, oidc: d.OIDC}
+	keys, err := newSessionKeys(d.SessionKey)
+	if err != nil {
+		return nil, err
+	}
+	h.keys = keys
 	pages, err := templates.New(template.FuncMap{
-		"text":    models.Text,
-		"dict":    dict,
-		"state":   stateName,
-		"neolaia": neolaiaName,
+		"text":      models.Text,
+		"dict":      dict,
+		"state":     stateName,
+		"neolaia":   neolaiaName,
+		"option":    optionOf,
+		"blocked":   blockedReason,
+		"bytes":     byteSize,
+		"fieldname": fieldName,
+		"typed":     attemptValue,
+		"sortURL":   sortLink,
+		"add":       func(a, b int) int { return a + b },
+		"field":     func(prefix string, i int) string { return prefix + strconv.Itoa(i) },
 	})
 	if err != nil {
 		return nil, err
@@ -60,15 +77,8 @@ func New(d Deps) (http.Handler, error) {
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	store := cookie.NewStore(d.SessionKey)
-	store.Options(sessions.Options{
-		Path:     "/",
-		MaxAge:   int(sessionMaxAge.Seconds()),
-		HttpOnly: true,
-		Secure:   d.Config.Production(),
-		SameSite: http.SameSiteLaxMode,
-	})
-	r.Use(h.recoverer(), securityHeaders(d.Config.Production()), sessions.Sessions(sessionCookie, store), h.identify())
+	// Sessions are rows in the database (handlers/session.go).
+	r.Use(h.recoverer(), securityHeaders(d.Config.Production()), h.identify())
 	h.routes(r)
 
 	// Browsers send Sec-Fetch-Site or Origin with every request; a
@@ -91,8 +101,9 @@ func dict(kv ...any) map[string]any {
 	return m
 }
 
-func stateName(l *i18n.Localizer, s workflow.State) string {
-	return l.T("state." + string(s))
+// stateName names a state; audit rows carry states as plain strings.
+func stateName(l *i18n.Localizer, s any) string {
+	return l.T("state." + fmt.Sprint(s))
 }
 
 func neolaiaName(l *i18n.Localizer, n models.Neolaia) string {

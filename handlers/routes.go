@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"mobilityfund/templates"
+	"mobilityfund/workflow"
 )
 
 // routes registers every route of the application, in one place.
@@ -19,15 +20,70 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/calls/:id", h.showCallPage)
 	r.POST("/language", h.setLanguage)
 
+	// Sign-in and sign-out (handlers/auth_oidc.go, auth_dev.go). The
+	// /auth/ routes answer 404 when single sign-on is not configured.
 	r.GET("/login", h.showLoginPage)
+	r.GET("/auth/login", h.startLogin)
+	r.GET("/auth/callback", h.authCallback)
 	r.POST("/logout", h.logout)
 	if h.cfg.DevLogin {
 		r.POST("/login/dev", h.devLogin)
 	}
 
+	// Role administration (handlers/admin_roles.go): administrators only.
+	admin := r.Group("/admin", h.requireRole(workflow.RoleAdmin))
+	admin.GET("/people", h.listPeople)
+	admin.GET("/people/:id", h.showPerson)
+	admin.POST("/people/:id/grants", h.grantRole)
+	admin.POST("/people/:id/grants/:grant/revoke", h.revokeGrant)
+
+	// Applications: every signed-in person; what each may see and do is
+	// decided per application by models (visibility) and workflow.
 	signedIn := r.Group("/", h.requireLogin)
+	signedIn.GET("/tasks", h.showTasks)
 	signedIn.GET("/applications", h.listApplications)
+	signedIn.GET("/applications/new", h.showNewApplication)
+	signedIn.POST("/applications", h.createApplication)
 	signedIn.GET("/applications/:id", h.showApplication)
+	signedIn.GET("/applications/:id/edit", h.showEditApplication)
+	signedIn.POST("/applications/:id/edit", h.saveApplication)
+	signedIn.GET("/applications/:id/decide", h.showDecidePage)
+	signedIn.POST("/applications/:id/actions/:action", h.applicationAction)
+	signedIn.POST("/applications/:id/attachments", h.uploadAttachment)
+	signedIn.GET("/applications/:id/attachments/:aid", h.downloadAttachment)
+	signedIn.POST("/applications/:id/attachments/:aid/delete", h.deleteAttachment)
+
+	// Follow-up (handlers/report.go, followup.go, plan_admin.go): outcome
+	// reports for whoever may see the application (models decides who may
+	// write or review), the follow-up for the roles that follow up (each
+	// sees their scope), plan versions for administrators.
+	signedIn.GET("/applications/:id/report", h.showReportPage)
+	signedIn.POST("/applications/:id/report", h.saveReport)
+	signedIn.POST("/applications/:id/report/accept", h.acceptReport)
+	signedIn.POST("/applications/:id/report/revision", h.requestReportRevision)
+	followup := r.Group("/followup", h.requireRole(workflow.RoleCoordinator, workflow.RoleDecider, workflow.RoleAdmin,
+		workflow.RoleUnitHead, workflow.RoleApplicant))
+	followup.GET("", h.showFollowup)
+	followup.GET("/yearly", h.showYearlyReport)
+	followup.GET("/export.csv", h.exportFollowupCSV)
+	followup.GET("/export.xlsx", h.exportFollowupXLSX)
+	plans := r.Group("/admin/plans", h.requireRole(workflow.RoleAdmin))
+	plans.GET("", h.listPlans)
+	plans.POST("", h.copyPlan)
+	plans.GET("/:id", h.showPlanAdmin)
+	plans.POST("/:id/texts/:kind/:item", h.savePlanText)
+	plans.POST("/:id/activities/:item", h.savePlanActivity)
+	plans.POST("/:id/activities/:item/retire", h.retirePlanActivity)
+	plans.POST("/:id/goals/:item/activities", h.savePlanActivity)
+
+	// Mail (handlers/mail.go): failed and waiting notifications for
+	// administrators; the development mailbox outside production.
+	mail := r.Group("/admin/mail", h.requireRole(workflow.RoleAdmin))
+	mail.GET("", h.showMailAdminPage)
+	mail.POST("/:id/retry", h.retryMail)
+	if !h.cfg.Production() {
+		r.GET("/dev/mailbox", h.showMailboxPage)
+	}
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(h.notFound)

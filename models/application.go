@@ -159,46 +159,6 @@ func VisibilityOf(a *Actor, chart *OrgChart) Visibility {
 	return v
 }
 
-// ApplicationFilter narrows a list of applications.
-type ApplicationFilter struct {
-	CallID int64
-	State  workflow.State
-	UnitID int64
-	Limit  int
-	Offset int
-}
-
-// Applications lists the applications v may see that match f, newest
-// first, with requested sums and unit names, in one query.
-func (s *Store) Applications(ctx context.Context, v Visibility, f ApplicationFilter) ([]ApplicationRow, error) {
-	q := s.conn(ctx).Table("applications").
-		Select("applications.*, org_units.name_sv AS unit_name_sv, org_units.name_en AS unit_name_en, " +
-			"(SELECT COALESCE(SUM(amount_ore), 0) FROM budget_lines WHERE budget_lines.application_id = applications.id) AS requested_ore").
-		Joins("JOIN org_units ON org_units.id = applications.unit_id")
-	if !v.All {
-		if len(v.UnitIDs) == 0 {
-			q = q.Where("applications.created_by = ?", v.UserID)
-		} else {
-			q = q.Where("applications.unit_id IN ? OR applications.created_by = ?", v.UnitIDs, v.UserID)
-		}
-	}
-	if f.CallID != 0 {
-		q = q.Where("applications.call_id = ?", f.CallID)
-	}
-	if f.State != "" {
-		q = q.Where("applications.state = ?", f.State)
-	}
-	if f.UnitID != 0 {
-		q = q.Where("applications.unit_id = ?", f.UnitID)
-	}
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit).Offset(f.Offset)
-	}
-	var rows []ApplicationRow
-	err := q.Order("applications.updated_at DESC, applications.id DESC").Scan(&rows).Error
-	return rows, err
-}
-
 // Allows reports whether v covers an application of unitID created by
 // createdBy.
 func (v Visibility) Allows(unitID, createdBy int64) bool {

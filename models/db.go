@@ -208,6 +208,15 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx *gor
 		return fn(ctx, tx)
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == SQLite {
+			// Take the write lock first, as BEGIN IMMEDIATE would: a
+			// transaction that reads and then writes could otherwise find
+			// its snapshot stale (SQLITE_BUSY_SNAPSHOT) instead of waiting.
+			// The driver ignores _txlock when _time_format is set.
+			if err := tx.Exec("UPDATE goose_db_version SET id = id WHERE id < 0").Error; err != nil {
+				return err
+			}
+		}
 		return fn(context.WithValue(ctx, ctxKey{}, tx), tx)
 	})
 }
@@ -243,6 +252,8 @@ func Tables() []any {
 	return []any{
 		&OrgUnit{}, &User{}, &RoleGrant{}, &Plan{}, &PlanResponsible{}, &PlanArea{}, &PlanGoal{},
 		&PlanActivity{}, &Call{}, &Application{}, &BudgetLine{}, &ApplicationActivity{},
-		&AuditEvent{}, &OutboxMessage{},
+		&AuditEvent{}, &OutboxMessage{}, &MailboxMessage{}, &Session{}, &Attachment{},
+		&Report{},
+		&FinanceSettings{}, &FinanceBatch{}, &FinanceBatchLine{},
 	}
 }

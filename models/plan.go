@@ -167,3 +167,35 @@ func (p *Plan) Activities() []PlanActivity {
 	}
 	return out
 }
+
+// Retired reports whether the activity was retired from its plan: it can
+// no longer be picked in new applications, but old links stay.
+func (a PlanActivity) Retired() bool { return a.RetiredAt != nil }
+
+// PickableActivities returns the activities of the plan that new
+// applications may link to: every activity that is not retired, in plan
+// order.
+func (p *Plan) PickableActivities() []PlanActivity {
+	var out []PlanActivity
+	for _, a := range p.Activities() {
+		if !a.Retired() {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// PickableActivityIDs returns which of ids are activities of plan planID
+// that are not retired; a form checks new links against it.
+func (s *Store) PickableActivityIDs(ctx context.Context, planID int64, ids []int64) ([]int64, error) {
+	var out []int64
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.conn(ctx).Model(&PlanActivity{}).
+		Joins("JOIN plan_goals ON plan_goals.id = plan_activities.goal_id").
+		Joins("JOIN plan_areas ON plan_areas.id = plan_goals.area_id").
+		Where("plan_activities.id IN ? AND plan_areas.plan_id = ? AND plan_activities.retired_at IS NULL", ids, planID).
+		Order("plan_activities.id").Pluck("plan_activities.id", &out).Error
+	return out, err
+}

@@ -36,6 +36,10 @@ type RoleGrant struct {
 	ValidFrom *time.Time
 	ValidTo   *time.Time
 	GrantedBy *int64
+	// FromGroup is the identity-provider group the grant comes from;
+	// empty for a grant made by an administrator. Sign-in keeps grants
+	// from groups in step with the person's groups.
+	FromGroup string
 	CreatedAt time.Time
 	RevokedAt *time.Time
 }

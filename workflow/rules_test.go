@@ -353,3 +353,33 @@ func TestErrorKinds(t *testing.T) {
 		t.Errorf("Error() = %q names neither amount", over.Error())
 	}
 }
+
+// TestEditable checks who may change an application's content, and when.
+func TestEditable(t *testing.T) {
+	t.Parallel()
+	for _, s := range States() {
+		app := completeApp(s)
+		want := error(ErrInvalidTransition)
+		if s == StateDraft || s == StateReturned {
+			want = nil
+		}
+		if err := Editable(app, wide(RoleApplicant)); err != want {
+			t.Errorf("%s: applicant: %v, want %v", s, err, want)
+		}
+		for _, r := range []Role{RoleUnitHead, RoleCoordinator, RoleDecider, RoleFinance, RoleAdmin} {
+			if err := Editable(app, wide(r)); err != ErrForbidden {
+				t.Errorf("%s: %s: %v, want ErrForbidden", s, r, err)
+			}
+		}
+	}
+	sibling := Actor{UserID: 3, Grants: []Grant{{Role: RoleApplicant, UnitID: unitSiblingInst}}}
+	if err := Editable(completeApp(StateDraft), sibling); err != ErrForbidden {
+		t.Errorf("applicant of a sibling unit: %v, want ErrForbidden", err)
+	}
+	if !MayApplyFor(Actor{Grants: []Grant{{Role: RoleApplicant, UnitID: unitFaculty}}}, []int64{unitInst, unitFaculty}) {
+		t.Error("an applicant of the faculty may not apply for its institution")
+	}
+	if MayApplyFor(sibling, []int64{unitInst, unitFaculty}) || MayApplyFor(sibling, nil) {
+		t.Error("an applicant of a sibling unit may apply")
+	}
+}

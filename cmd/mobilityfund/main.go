@@ -102,6 +102,16 @@ func openAndMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) (*
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string) error {
+	var sso *handlers.OIDC
+	if cfg.OIDC.Issuer != "" {
+		var err error
+		if sso, err = handlers.NewOIDC(cfg.OIDC); err != nil {
+			return err
+		}
+		// The provider may be down at start-up: the app serves anyway
+		// (sign-in says it is unavailable) while discovery retries.
+		go func() { _ = sso.DiscoverWithRetry(ctx, log) }()
+	}
 	store, err := openAndMigrate(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -124,7 +134,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<
 		_, _ = rand.Read(key)
 		log.Warn("SESSION_SECRET is not set: using a random one, sessions end when the server restarts")
 	}
-	h, err := handlers.New(handlers.Deps{Config: cfg, Store: store, I18n: bundle, Log: log, SessionKey: key})
+	h, err := handlers.New(handlers.Deps{Config: cfg, Store: store, I18n: bundle, Log: log, SessionKey: key, OIDC: sso})
 	if err != nil {
 		return err
 	}

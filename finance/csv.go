@@ -1,0 +1,75 @@
+package finance
+
+import (
+	"encoding/csv"
+	"io"
+	"iter"
+	"strconv"
+	"strings"
+)
+
+// Columns are the headings of the CSV and XLSX files, in order. They are
+// Swedish whatever the reader's language: a stored batch is one file, the
+// same for everyone who downloads it.
+var Columns = []string{
+	"Batch", "Ansökan", "Titel", "Beslut", "Beslutsdatum", "Enhet",
+	"Kostnadsställe", "Projekt", "Aktiviteter", "Belopp",
+}
+
+// dateLayout is how dates appear in CSV files: ISO 8601, which Swedish
+// Excel reads as a date.
+const dateLayout = "2006-01-02"
+
+// WriteCSV writes lines as CSV that Swedish Excel opens as it is: UTF-8
+// with a byte order mark, semicolons between fields, a decimal comma and
+// CRLF line ends, one row per line after a heading row. A text cell that
+// a spreadsheet would run as a formula gets a leading apostrophe. It
+// returns the first error of lines or of w.
+func WriteCSV(w io.Writer, lines iter.Seq2[Line, error]) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	if err := cw.Write(Columns); err != nil {
+		return err
+	}
+	row := make([]string, len(Columns))
+	for l, err := range lines {
+		if err != nil {
+			return err
+		}
+		row[0] = strconv.FormatInt(l.Batch, 10)
+		row[1] = Inert(l.Application)
+		row[2] = Inert(l.Title)
+		row[3] = Inert(l.DecisionRef)
+		row[4] = ""
+		if !l.DecisionDate.IsZero() {
+			row[4] = l.DecisionDate.Format(dateLayout)
+		}
+		row[5] = Inert(l.Unit)
+		row[6] = Inert(l.CostCentre)
+		row[7] = Inert(l.Project)
+		row[8] = Inert(l.Activities)
+		row[9] = formatOre(l.AmountOre, ',')
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Inert neutralises a text cell that a spreadsheet would otherwise take
+// for a formula (it starts with = + - @, a tab or a carriage return) by
+// putting an apostrophe in front of it.
+func Inert(s string) string {
+	if s == "" {
+		return s
+	}
+	if strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}

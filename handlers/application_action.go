@@ -1,0 +1,229 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"mobilityfund/money"
+	"mobilityfund/workflow"
+)
+
+// stockholm is the time zone dates typed in forms are read in.
+var stockholm = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// actionAttempt is an action form as posted, with what is wrong with it.
+type actionAttempt struct {
+	Action      workflow.Action
+	Comment     string
+	Amount      string
+	DecisionRef string
+	Assessment  string
+	ExtendTo    string
+	Errors      map[string]string // field → message id
+	// Over is set when a grant exceeded what remains of the call.
+	Over *workflow.OverBudgetError
+}
+
+// readAction reads an action form into the workflow's input, noting what
+// cannot be read.
+func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflow.Input, int) {
+	a := &actionAttempt{Action: action, Comment: c.PostForm("comment"), Amount: c.PostForm("amount"),
+		DecisionRef: c.PostForm("decision_ref"), Assessment: c.PostForm("assessment"),
+		ExtendTo: c.PostForm("extend_to"), Errors: map[string]string{}}
+	in := workflow.Input{Comment: strings.TrimSpace(a.Comment), DecisionRef: strings.TrimSpace(a.DecisionRef),
+		Assessment: strings.TrimSpace(a.Assessment)}
+	if strings.TrimSpace(a.Amount) != "" {
+		ore, err := money.Parse(a.Amount)
+		if err != nil {
+			a.Errors["amount"] = moneyMessage(err)
+		}
+		in.AmountOre = ore
+	}
+	if s := strings.TrimSpace(a.ExtendTo); s != "" {
+		d, err := time.ParseInLocation("2006-01-02", s, stockholm)
+		if err != nil {
+			a.Errors["extend_to"] = "error.date_invalid"
+		} else {
+			// The whole chosen day counts.
+			in.ExtendTo = d.AddDate(0, 0, 1).Add(-time.Minute)
+		}
+	}
+	version, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil {
+		version = -1
+	}
+	return a, in, version
+}
+
+// applicationAction takes one workflow action on an application: the
+// action is in the path, the form carries the version the person saw and
+// the action's fields.
+func (h *Handler) applicationAction(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	action := workflow.Action(c.Param("action"))
+	if !slices.Contains(workflow.Actions(), action) {
+		h.fail(c, errPageNotFound)
+		return
+	}
+	attempt, in, version := readAction(c, action)
+	if len(attempt.Errors) > 0 {
+		h.actionFailed(c, id, attempt)
+		return
+	}
+	_, err := h.store.Apply(c.Request.Context(), id, version, actorOf(c), action, in)
+	var invalid *workflow.ValidationError
+	var over *workflow.OverBudgetError
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, "/applications/"+strconv.FormatInt(id, 10)+"?done="+string(action))
+	case action == workflow.ActionSubmit && errors.As(err, &invalid):
+		// An incomplete application goes back to its form, with what is
+		// missing beside each field.
+		h.renderEdit(c, http.StatusUnprocessableEntity, id, nil, invalid.Fields)
+	case errors.As(err, &invalid):
+		for k, v := range invalid.Fields {
+			attempt.Errors[k] = v
+		}
+		h.actionFailed(c, id, attempt)
+	case errors.As(err, &over):
+		attempt.Over = over
+		attempt.Errors["amount"] = "error.over_budget"
+		h.actionFailed(c, id, attempt)
+	case errors.Is(err, workflow.ErrDeadlinePassed):
+		attempt.Errors["deadline"] = "error.deadline_passed"
+		h.actionFailed(c, id, attempt)
+	default:
+		h.fail(c, err)
+	}
+}
+
+// actionFailed shows the form of a failed action again: the decision page
+// for decisions, the application page for the rest.
+func (h *Handler) actionFailed(c *gin.Context, id int64, a *actionAttempt) {
+	status := http.StatusUnprocessableEntity
+	if a.Over != nil || a.Errors["deadline"] != "" {
+		status = http.StatusConflict
+	}
+	if a.Action == workflow.ActionGrant || a.Action == workflow.ActionReject {
+		h.renderDecide(c, status, id, a)
+		return
+	}
+	h.renderApplication(c, status, id, a)
+}
+
+// showDecidePage shows the decision form with the budget before and after.
+func (h *Handler) showDecidePage(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	h.renderDecide(c, http.StatusOK, id, nil)
+}
+
+func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *actionAttempt) {
+	p, err := h.loadApplicationPage(c, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	var may, blocked bool
+	for _, o := range p.Options {
+		if o.Action == workflow.ActionGrant {
+			may, blocked = o.Blocked == nil, o.Blocked != nil
+		}
+	}
+	if !may && !blocked {
+		if !actorOf(c).Has(workflow.RoleDecider) {
+			h.fail(c, workflow.ErrForbidden)
+		} else {
+			h.fail(c, workflow.ErrInvalidTransition)
+		}
+		return
+	}
+	amount := p.Detail.App.RecommendedOre
+	if amount == 0 {
+		amount = p.Detail.RequestedOre()
+	}
+	l := localizer(c)
+	form := &actionAttempt{Action: workflow.ActionGrant, Amount: l.MoneyInput(amount), Errors: map[string]string{}}
+	if failed != nil {
+		form = failed
+		if ore, err := money.Parse(failed.Amount); err == nil {
+			amount = ore
+		}
+	}
+	h.render(c, status, "decide", gin.H{
+		"P": p, "App": p.Detail.App, "Form": form, "Errors": form.Errors, "Blocked": blocked,
+		"After": p.Budget.RemainingOre() - amount, "AfterFits": amount <= p.Budget.RemainingOre(),
+	})
+}
+
+// actionOption describes how the application page offers an action: the
+// fields its form needs, or the page that handles it.
+type actionOption struct {
+	Comment     bool // a message or motivation
+	CommentReq  bool
+	Amount      bool
+	Assessment  bool
+	DecisionRef bool
+	ExtendTo    bool
+	Link        string // a page of its own, relative to the application
+	Primary     bool
+}
+
+var actionOptions = map[workflow.Action]actionOption{
+	workflow.ActionSubmit:          {Primary: true},
+	workflow.ActionWithdraw:        {Comment: true},
+	workflow.ActionEndorse:         {Comment: true, Primary: true},
+	workflow.ActionReturn:          {Comment: true, CommentReq: true},
+	workflow.ActionAssess:          {Assessment: true, Amount: true},
+	workflow.ActionMarkReady:       {Assessment: true, Amount: true, Primary: true},
+	workflow.ActionSendBack:        {Comment: true, CommentReq: true},
+	workflow.ActionGrant:           {Link: "decide", Primary: true},
+	workflow.ActionReject:          {Link: "decide"},
+	workflow.ActionRevoke:          {Comment: true, CommentReq: true, DecisionRef: true},
+	workflow.ActionBook:            {Comment: true, Primary: true},
+	workflow.ActionReport:          {Link: "report", Primary: true},
+	workflow.ActionAcceptReport:    {Link: "report", Primary: true},
+	workflow.ActionRequestRevision: {Link: "report"},
+	workflow.ActionExtendDeadline:  {ExtendTo: true, Comment: true},
+}
+
+// optionOf is the template's way to ask how to offer an action.
+func optionOf(a workflow.Action) actionOption { return actionOptions[a] }
+
+// attemptValue returns what was typed in field of action's form when that
+// form failed, so that it comes back filled in.
+func attemptValue(failed *actionAttempt, action workflow.Action, field string) string {
+	if failed == nil || failed.Action != action {
+		return ""
+	}
+	switch field {
+	case "comment":
+		return failed.Comment
+	case "amount":
+		return failed.Amount
+	case "decision_ref":
+		return failed.DecisionRef
+	case "assessment":
+		return failed.Assessment
+	case "extend_to":
+		return failed.ExtendTo
+	}
+	return ""
+}

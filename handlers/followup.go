@@ -1,0 +1,520 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/csv"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
+
+	"mobilityfund/finance"
+	"mobilityfund/i18n"
+	"mobilityfund/models"
+)
+
+// unitRow is one unit's or faculty's line of the follow-up.
+type unitRow struct {
+	Unit    models.OrgUnit
+	Faculty models.OrgUnit
+	Sums    models.FollowupSums
+}
+
+// callRow is one call's line of the follow-up.
+type callRow struct {
+	Call models.Call
+	Year int
+	Sums models.FollowupSums
+}
+
+// neolaiaRow is one NEOLAiA relation's share of the money.
+type neolaiaRow struct {
+	Key   models.Neolaia
+	Sums  models.FollowupSums
+	Share string
+}
+
+// monthRow is one month of the pot, with running totals.
+type monthRow struct {
+	models.MonthSums
+	CommittedOre int64 // granted less returned, up to and including the month
+	SpentToDate  int64
+}
+
+// followup is everything the follow-up pages and exports show.
+type followup struct {
+	Filter     models.FollowupFilter
+	Plan       *models.Plan
+	Plans      []models.Plan
+	PlanCalls  []models.Call // every call of the plan, for the filter
+	Units      []models.OrgUnit
+	Budget     int64
+	Total      models.FollowupSums
+	ByActivity map[int64]models.FollowupSums
+	ByGoal     map[int64]models.FollowupSums
+	ByArea     map[int64]models.FollowupSums
+	UnitRows   []unitRow
+	Faculties  []unitRow
+	CallRows   []callRow
+	Neolaia    []neolaiaRow
+	Months     []monthRow
+	Charts     map[string]*chart
+}
+
+// loadFollowup reads the filter from the query string (plan, call, unit,
+// year) and sums the follow-up for the signed-in person's scope. A unit
+// outside the scope is a NotFoundError, as if it did not exist.
+func (h *Handler) loadFollowup(c *gin.Context) (*followup, error) {
+	ctx := c.Request.Context()
+	org, err := h.store.OrgChart(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope := models.FollowupScopeOf(actorOf(c), org)
+	q := c.Request.URL.Query()
+	f := models.FollowupFilter{PlanID: queryID(q, "plan"), CallID: queryID(q, "call"), UnitID: queryID(q, "unit"), Scope: scope}
+	f.Year, _ = strconv.Atoi(q.Get("year"))
+	if _, ok := org.Unit(f.UnitID); f.UnitID != 0 && (!ok || !scope.Covers(f.UnitID)) {
+		return nil, &models.NotFoundError{What: "unit", ID: f.UnitID}
+	}
+	var plan *models.Plan
+	if f.PlanID == 0 {
+		plan, err = h.store.CurrentPlan(ctx)
+	} else {
+		plan, err = h.store.PlanByID(ctx, f.PlanID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.PlanID = plan.ID
+	d := &followup{Filter: f, Plan: plan, Charts: map[string]*chart{}}
+	if d.Plans, err = h.store.Plans(ctx); err != nil {
+		return nil, err
+	}
+	if d.PlanCalls, _, err = h.store.FollowupCalls(ctx, models.FollowupFilter{PlanID: plan.ID}); err != nil {
+		return nil, err
+	}
+	var calls []models.Call
+	if calls, d.Budget, err = h.store.FollowupCalls(ctx, f); err != nil {
+		return nil, err
+	}
+	for _, u := range org.Units {
+		if scope.Covers(u.ID) {
+			d.Units = append(d.Units, u)
+		}
+	}
+	sums := map[models.FollowupKey][]models.FollowupSums{}
+	for _, key := range []models.FollowupKey{models.ByTotal, models.ByActivity, models.ByGoal, models.ByArea, models.ByUnit, models.ByCall, models.ByNeolaia} {
+		if sums[key], err = h.store.FollowupSumsBy(ctx, f, key); err != nil {
+			return nil, err
+		}
+	}
+	if len(sums[models.ByTotal]) == 1 {
+		d.Total = sums[models.ByTotal][0]
+	}
+	byKey := func(rows []models.FollowupSums) map[int64]models.FollowupSums {
+		m := make(map[int64]models.FollowupSums, len(rows))
+		for _, r := range rows {
+			m[r.KeyID] = r
+		}
+		return m
+	}
+	d.ByActivity, d.ByGoal, d.ByArea = byKey(sums[models.ByActivity]), byKey(sums[models.ByGoal]), byKey(sums[models.ByArea])
+	faculties := map[int64]*unitRow{}
+	for _, s := range sums[models.ByUnit] {
+		u, _ := org.Unit(s.KeyID)
+		fac, _ := org.Faculty(s.KeyID)
+		d.UnitRows = append(d.UnitRows, unitRow{Unit: u, Faculty: fac, Sums: s})
+		if faculties[fac.ID] == nil {
+			faculties[fac.ID] = &unitRow{Unit: fac, Faculty: fac}
+			d.Faculties = append(d.Faculties, unitRow{Unit: fac})
+		}
+		faculties[fac.ID].Sums.Add(s)
+	}
+	for i := range d.Faculties {
+		d.Faculties[i] = *faculties[d.Faculties[i].Unit.ID]
+	}
+	callByID := byKey(sums[models.ByCall])
+	for _, call := range calls {
+		d.CallRows = append(d.CallRows, callRow{Call: call, Year: call.OpensAt.Year(), Sums: callByID[call.ID]})
+	}
+	for _, s := range sums[models.ByNeolaia] {
+		d.Neolaia = append(d.Neolaia, neolaiaRow{Key: models.Neolaia(s.KeyText), Sums: s,
+			Share: percent(s.NetGrantedOre(), d.Total.NetGrantedOre(), localizer(c).Lang)})
+	}
+	months, err := h.store.FollowupMonths(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var committed, spent int64
+	for _, m := range months {
+		committed += m.GrantedOre - m.ReturnedOre
+		spent += m.SpentOre
+		d.Months = append(d.Months, monthRow{MonthSums: m, CommittedOre: committed, SpentToDate: spent})
+	}
+	l := localizer(c)
+	d.Charts["areas"] = areaChart(l, plan, d.ByArea)
+	d.Charts["neolaia"] = neolaiaChart(l, d.Neolaia, d.Total.NetGrantedOre())
+	d.Charts["pot"] = potChart(l, d.Months, d.Budget)
+	return d, nil
+}
+
+// links are the follow-up's pages and exports with the same filter. The
+// query is built from the parsed numbers, so it holds nothing typed.
+func (d *followup) links() map[string]template.URL {
+	q := url.Values{"plan": {strconv.FormatInt(d.Filter.PlanID, 10)}}
+	for k, v := range map[string]int64{"call": d.Filter.CallID, "unit": d.Filter.UnitID, "year": int64(d.Filter.Year)} {
+		if v != 0 {
+			q.Set(k, strconv.FormatInt(v, 10))
+		}
+	}
+	enc := q.Encode()
+	out := map[string]template.URL{}
+	for name, path := range map[string]string{"page": "/followup", "csv": "/followup/export.csv",
+		"xlsx": "/followup/export.xlsx", "yearly": "/followup/yearly"} {
+		out[name] = template.URL(path + "?" + enc) // built from integers above
+	}
+	return out
+}
+
+// percent writes part/whole with one decimal: "45,3 %" or "45.3 %".
+func percent(part, whole int64, lang string) string {
+	if whole <= 0 {
+		return "–"
+	}
+	permille := (part*1000 + whole/2) / whole
+	dec := ","
+	if lang == "en" {
+		dec = "."
+	}
+	return strconv.FormatInt(permille/10, 10) + dec + strconv.FormatInt(permille%10, 10) + "\u00a0%"
+}
+
+// showFollowup shows the follow-up: plan areas, goals and activities,
+// units and faculties, NEOLAiA, calls and the pot over time.
+func (h *Handler) showFollowup(c *gin.Context) {
+	d, err := h.loadFollowup(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "followup", gin.H{"F": d, "Links": d.links()})
+}
+
+// showYearlyReport shows the follow-up as a printable report for the
+// vice-rector: the same sums without the filter form and links, with
+// the print stylesheet doing the rest.
+func (h *Handler) showYearlyReport(c *gin.Context) {
+	d, err := h.loadFollowup(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "followup", gin.H{"F": d, "Yearly": true, "Today": h.store.Now(), "Links": d.links()})
+}
+
+// csvOre writes an amount in kronor with a decimal comma and no grouping,
+// as Swedish Excel reads it.
+func csvOre(ore int64) string {
+	sign := ""
+	if ore < 0 {
+		sign, ore = "-", -ore
+	}
+	return sign + strconv.FormatInt(ore/100, 10) + "," + strconv.FormatInt(ore%100/10, 10) + strconv.FormatInt(ore%10, 10)
+}
+
+// unitHeader and unitRecord are the per-unit export's columns.
+func unitHeader(l *i18n.Localizer) []string {
+	ids := []string{"code", "unit", "faculty", "applications", "funded", "requested", "granted", "returned", "spent",
+		"exp_first", "act_first", "exp_second", "act_second", "exp_third", "act_third", "exp_windows",
+		"act_windows_identified", "act_windows_created", "exp_agreements", "act_agreements", "act_participants", "reported"}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = l.T("followup.col." + id)
+	}
+	return out
+}
+
+func unitRecord(l *i18n.Localizer, r unitRow) []string {
+	s := r.Sums
+	n := func(v int64) string { return strconv.FormatInt(v, 10) }
+	return []string{finance.Inert(r.Unit.Code), finance.Inert(r.Unit.Name(l.Lang)), finance.Inert(r.Faculty.Name(l.Lang)),
+		n(s.Applications), n(s.Funded), csvOre(s.RequestedOre), csvOre(s.GrantedOre), csvOre(s.ReturnedOre), csvOre(s.SpentOre),
+		n(s.ExpFirst), n(s.ActFirst), n(s.ExpSecond), n(s.ActSecond), n(s.ExpThird), n(s.ActThird), n(s.ExpWindows),
+		n(s.ActWindowsIdentified), n(s.ActWindowsMade), n(s.ExpAgreements), n(s.ActAgreements), n(s.ActParticipants), n(s.Reported)}
+}
+
+// exportFollowupCSV sends the follow-up per unit as CSV for Swedish
+// Excel: UTF-8 with BOM, semicolons, decimal comma, and text cells that
+// could be read as formulas neutralised.
+func (h *Handler) exportFollowupCSV(c *gin.Context) {
+	d, err := h.loadFollowup(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	l := localizer(c)
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.UseCRLF = true
+	_ = w.Write(unitHeader(l))
+	for _, r := range d.UnitRows {
+		_ = w.Write(unitRecord(l, r))
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="uppfoljning-`+exportName(d)+`.csv"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+func exportName(d *followup) string {
+	name := d.Plan.Code
+	if d.Filter.CallID != 0 {
+		name += "-call" + strconv.FormatInt(d.Filter.CallID, 10)
+	}
+	if d.Filter.UnitID != 0 {
+		name += "-unit" + strconv.FormatInt(d.Filter.UnitID, 10)
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, name)
+}
+
+// exportFollowupXLSX sends a workbook for the units' operational plans:
+// every funded activity with its plan goal and the category
+// "Internationalisering", and the follow-up per unit.
+func (h *Handler) exportFollowupXLSX(c *gin.Context) {
+	d, err := h.loadFollowup(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	rows, err := h.store.OperationalRows(c.Request.Context(), d.Filter)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	l := localizer(c)
+	org, err := h.store.OrgChart(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	plan, units := l.T("followup.sheet.plan"), l.T("followup.sheet.units")
+	if err := f.SetSheetName("Sheet1", plan); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if _, err := f.NewSheet(units); err != nil {
+		h.fail(c, err)
+		return
+	}
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	amount, _ := f.NewStyle(&excelize.Style{NumFmt: 4})
+	put := func(sheet string, row int, values []any, style int) {
+		for i, v := range values {
+			cell, _ := excelize.CoordinatesToCellName(i+1, row)
+			_ = f.SetCellValue(sheet, cell, v)
+			if style != 0 {
+				_ = f.SetCellStyle(sheet, cell, cell, style)
+			}
+		}
+	}
+	head := []any{}
+	for _, id := range []string{"unit", "number", "title", "area", "goal", "activity", "neolaia", "category", "granted",
+		"returned", "spent", "exp_first", "act_first", "exp_second", "act_second", "exp_third", "act_third",
+		"exp_windows", "act_windows_identified", "act_windows_created", "exp_agreements", "act_agreements", "act_participants"} {
+		head = append(head, l.T("followup.col."+id))
+	}
+	put(plan, 1, head, bold)
+	kr := func(ore int64) float64 { return float64(ore) / 100 } // a spreadsheet number; exact for every öre below 2⁵³
+	for i, r := range rows {
+		u, _ := org.Unit(r.UnitID)
+		put(plan, i+2, []any{finance.Inert(u.Name(l.Lang)), r.Number(), finance.Inert(r.Title), models.Text(l.Lang, r.AreaSV, r.AreaEN),
+			models.Text(l.Lang, r.GoalSV, r.GoalEN), models.Text(l.Lang, r.ActivitySV, r.ActivityEN), neolaiaName(l, r.Neolaia),
+			models.OperationalPlanCategory, kr(r.GrantedOre), kr(r.ReturnedOre), kr(r.SpentOre),
+			r.ExpectedStudentsFirst, r.StudentsFirst, r.ExpectedStudentsSecond, r.StudentsSecond, r.ExpectedStudentsThird, r.StudentsThird,
+			r.ExpectedMobilityWindows, r.WindowsIdentified, r.WindowsCreated, r.ExpectedPartnerAgreements, r.PartnerAgreements, r.Participants}, 0)
+		from, _ := excelize.CoordinatesToCellName(9, i+2)
+		to, _ := excelize.CoordinatesToCellName(11, i+2)
+		_ = f.SetCellStyle(plan, from, to, amount)
+	}
+	uh := []any{}
+	for _, s := range unitHeader(l) {
+		uh = append(uh, s)
+	}
+	put(units, 1, uh, bold)
+	for i, r := range d.UnitRows {
+		rec := unitRecord(l, r)
+		vals := make([]any, len(rec))
+		for j, s := range rec {
+			vals[j] = s
+		}
+		s := r.Sums
+		vals[5], vals[6], vals[7], vals[8] = kr(s.RequestedOre), kr(s.GrantedOre), kr(s.ReturnedOre), kr(s.SpentOre)
+		for j := 3; j < len(vals); j++ {
+			if str, ok := vals[j].(string); ok {
+				vals[j], _ = strconv.ParseInt(str, 10, 64)
+			}
+		}
+		put(units, i+2, vals, 0)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="verksamhetsplan-`+exportName(d)+`.xlsx"`)
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// chart is an SVG chart drawn by the server: bars, lines and labels with
+// their coordinates computed here, colours as SVG presentation attributes
+// (the CSP allows no inline style). The page shows the same numbers in a
+// table beside it.
+type chart struct {
+	ID, Title     string
+	Width, Height int
+	Bars          []chartBar
+	Lines         []chartLine
+	Texts         []chartText
+}
+
+type chartBar struct {
+	X, Y, W, H int
+	Fill       string
+	Title      string
+}
+
+type chartLine struct {
+	X1, Y1, X2, Y2 int
+	Stroke         string
+}
+
+type chartText struct {
+	X, Y   int
+	Anchor string
+	Text   string
+}
+
+// The chart colours: the site's accent, green and blue, all with a
+// contrast of at least 4.5:1 against white.
+const (
+	fillGranted = "#8a1538"
+	fillSpent   = "#1d6b3a"
+	fillPartly  = "#0b4f8a"
+	fillNone    = "#4a5360"
+	chartWidth  = 640
+)
+
+// scale maps v of top onto 0..span pixels.
+func scale(v, top int64, span int) int {
+	if top <= 0 || v <= 0 {
+		return 0
+	}
+	return int(v * int64(span) / top)
+}
+
+// legend adds coloured keys along the top of a chart.
+func (ch *chart) legend(y int, items ...[2]string) {
+	x := 0
+	for _, it := range items {
+		ch.Bars = append(ch.Bars, chartBar{X: x, Y: y - 10, W: 12, H: 12, Fill: it[0]})
+		ch.Texts = append(ch.Texts, chartText{X: x + 16, Y: y, Anchor: "start", Text: it[1]})
+		x += 24 + 8*len([]rune(it[1]))
+	}
+}
+
+// areaChart draws granted (less returned) and spent per plan area as
+// pairs of horizontal bars.
+func areaChart(l *i18n.Localizer, plan *models.Plan, byArea map[int64]models.FollowupSums) *chart {
+	ch := &chart{ID: "chart-areas", Title: l.T("followup.chart.areas"), Width: chartWidth}
+	ch.legend(14, [2]string{fillGranted, l.T("followup.granted_net")}, [2]string{fillSpent, l.T("followup.spent")})
+	var top int64
+	for _, s := range byArea {
+		top = maxInt(top, s.NetGrantedOre(), s.SpentOre)
+	}
+	y := 34
+	for _, a := range plan.Areas {
+		s := byArea[a.ID]
+		ch.Texts = append(ch.Texts, chartText{X: 0, Y: y + 12, Anchor: "start", Text: models.Text(l.Lang, a.NameSV, a.NameEN)})
+		granted, spent := l.Money(s.NetGrantedOre()), l.Money(s.SpentOre)
+		ch.Bars = append(ch.Bars,
+			chartBar{X: 0, Y: y + 18, W: scale(s.NetGrantedOre(), top, chartWidth-150), H: 14, Fill: fillGranted, Title: granted},
+			chartBar{X: 0, Y: y + 34, W: scale(s.SpentOre, top, chartWidth-150), H: 14, Fill: fillSpent, Title: spent})
+		ch.Texts = append(ch.Texts,
+			chartText{X: scale(s.NetGrantedOre(), top, chartWidth-150) + 6, Y: y + 30, Anchor: "start", Text: granted},
+			chartText{X: scale(s.SpentOre, top, chartWidth-150) + 6, Y: y + 46, Anchor: "start", Text: spent})
+		y += 60
+	}
+	ch.Height = y
+	return ch
+}
+
+func maxInt(vs ...int64) int64 {
+	var m int64
+	for _, v := range vs {
+		m = max(m, v)
+	}
+	return m
+}
+
+// neolaiaChart draws the money's split by NEOLAiA relation as one
+// stacked bar.
+func neolaiaChart(l *i18n.Localizer, rows []neolaiaRow, total int64) *chart {
+	ch := &chart{ID: "chart-neolaia", Title: l.T("followup.chart.neolaia"), Width: chartWidth, Height: 64}
+	fills := map[models.Neolaia]string{models.NeolaiaYes: fillGranted, models.NeolaiaPartly: fillPartly, models.NeolaiaNone: fillNone}
+	var items [][2]string
+	x := 0
+	for _, r := range rows {
+		label := neolaiaName(l, r.Key) + " " + r.Share
+		w := scale(r.Sums.NetGrantedOre(), total, chartWidth)
+		ch.Bars = append(ch.Bars, chartBar{X: x, Y: 24, W: w, H: 28, Fill: fills[r.Key], Title: label + ", " + l.Money(r.Sums.NetGrantedOre())})
+		items = append(items, [2]string{fills[r.Key], label})
+		x += w
+	}
+	ch.legend(14, items...)
+	return ch
+}
+
+// potChart draws, month by month, the money committed (granted less
+// returned) and spent so far against the budget, which is a line.
+func potChart(l *i18n.Localizer, months []monthRow, budget int64) *chart {
+	const y0, plot, left = 30, 200, 4
+	ch := &chart{ID: "chart-pot", Title: l.T("followup.chart.pot"), Height: y0 + plot + 24}
+	ch.legend(14, [2]string{fillGranted, l.T("followup.committed")}, [2]string{fillSpent, l.T("followup.spent_to_date")},
+		[2]string{fillNone, l.T("followup.budget")})
+	top := budget
+	for _, m := range months {
+		top = maxInt(top, m.CommittedOre, m.SpentToDate)
+	}
+	step := 44
+	ch.Width = max(chartWidth, left+step*len(months)+8)
+	for i, m := range months {
+		x := left + i*step
+		hc, hs := scale(m.CommittedOre, top, plot), scale(m.SpentToDate, top, plot)
+		ch.Bars = append(ch.Bars,
+			chartBar{X: x, Y: y0 + plot - hc, W: 18, H: hc, Fill: fillGranted, Title: m.Month + ": " + l.Money(m.CommittedOre)},
+			chartBar{X: x + 19, Y: y0 + plot - hs, W: 18, H: hs, Fill: fillSpent, Title: m.Month + ": " + l.Money(m.SpentToDate)})
+		ch.Texts = append(ch.Texts, chartText{X: x + 18, Y: y0 + plot + 16, Anchor: "middle", Text: m.Month[2:]})
+	}
+	by := y0 + plot - scale(budget, top, plot)
+	ch.Lines = append(ch.Lines, chartLine{X1: 0, Y1: by, X2: ch.Width, Y2: by, Stroke: fillNone},
+		chartLine{X1: 0, Y1: y0 + plot, X2: ch.Width, Y2: y0 + plot, Stroke: "#1b1f24"})
+	ch.Texts = append(ch.Texts, chartText{X: ch.Width - 4, Y: by - 4, Anchor: "end", Text: l.T("followup.budget") + " " + l.Money(budget)})
+	return ch
+}

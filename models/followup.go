@@ -1,0 +1,399 @@
+package models
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"mobilityfund/workflow"
+)
+
+// How money is attributed in the follow-up: an application linked to
+// several plan activities counts in full under each of them, while every
+// total above the activity (goal, area, unit, call, the plan) counts each
+// application once. The rows of an activity table can therefore add up to
+// more than their goal's total; the pages say so.
+
+// FollowupScope is which units' follow-up a person may see: everything for
+// coordinators, deciders and admins, else the units (and the units below)
+// where they are applicant or unit head.
+type FollowupScope struct {
+	All     bool
+	UnitIDs []int64
+}
+
+// FollowupScopeOf computes actor's scope from their grants in force.
+func FollowupScopeOf(a *Actor, chart *OrgChart) FollowupScope {
+	var sc FollowupScope
+	seen := map[int64]bool{}
+	for _, g := range a.Grants {
+		switch {
+		case g.UnitID == nil && (g.Role == workflow.RoleCoordinator || g.Role == workflow.RoleDecider || g.Role == workflow.RoleAdmin):
+			sc.All = true
+		case g.UnitID != nil && (g.Role == workflow.RoleApplicant || g.Role == workflow.RoleUnitHead):
+			for _, u := range chart.Subtree(*g.UnitID) {
+				if !seen[u] {
+					seen[u] = true
+					sc.UnitIDs = append(sc.UnitIDs, u)
+				}
+			}
+		}
+	}
+	return sc
+}
+
+// Covers reports whether the scope includes unit id.
+func (sc FollowupScope) Covers(id int64) bool {
+	if sc.All {
+		return true
+	}
+	for _, u := range sc.UnitIDs {
+		if u == id {
+			return true
+		}
+	}
+	return false
+}
+
+// FollowupFilter narrows the follow-up. PlanID is required; CallID, Year
+// (of the call's opening) and UnitID (that unit and the units below) are
+// optional. Scope is applied on top.
+type FollowupFilter struct {
+	PlanID int64
+	CallID int64
+	Year   int
+	UnitID int64
+	Scope  FollowupScope
+}
+
+// FollowupSums are the sums of one row of the follow-up. Applications
+// counts those that left draft and were not withdrawn; Funded those that
+// hold money. Expected outcomes are summed over funded applications,
+// actual ones over submitted reports.
+type FollowupSums struct {
+	KeyID        int64
+	KeyText      string
+	Applications int64
+	Funded       int64
+	Reported     int64
+	RequestedOre int64
+	GrantedOre   int64
+	ReturnedOre  int64
+	SpentOre     int64
+
+	ExpFirst, ExpSecond, ExpThird int64
+	ExpWindows, ExpAgreements     int64
+
+	ActFirst, ActSecond, ActThird        int64
+	ActWindowsIdentified, ActWindowsMade int64
+	ActAgreements, ActParticipants       int64
+}
+
+// NetGrantedOre is granted less returned: what the row holds of the pot.
+func (f FollowupSums) NetGrantedOre() int64 { return f.GrantedOre - f.ReturnedOre }
+
+// ExpStudents is the outgoing students expected, all levels.
+func (f FollowupSums) ExpStudents() int64 { return f.ExpFirst + f.ExpSecond + f.ExpThird }
+
+// ActStudents is the outgoing students reported, all levels.
+func (f FollowupSums) ActStudents() int64 { return f.ActFirst + f.ActSecond + f.ActThird }
+
+// ActWindows is the mobility windows identified or created.
+func (f FollowupSums) ActWindows() int64 { return f.ActWindowsIdentified + f.ActWindowsMade }
+
+// Add adds o's sums to f (for rolling units up into faculties).
+func (f *FollowupSums) Add(o FollowupSums) {
+	f.Applications += o.Applications
+	f.Funded += o.Funded
+	f.Reported += o.Reported
+	f.RequestedOre += o.RequestedOre
+	f.GrantedOre += o.GrantedOre
+	f.ReturnedOre += o.ReturnedOre
+	f.SpentOre += o.SpentOre
+	f.ExpFirst += o.ExpFirst
+	f.ExpSecond += o.ExpSecond
+	f.ExpThird += o.ExpThird
+	f.ExpWindows += o.ExpWindows
+	f.ExpAgreements += o.ExpAgreements
+	f.ActFirst += o.ActFirst
+	f.ActSecond += o.ActSecond
+	f.ActThird += o.ActThird
+	f.ActWindowsIdentified += o.ActWindowsIdentified
+	f.ActWindowsMade += o.ActWindowsMade
+	f.ActAgreements += o.ActAgreements
+	f.ActParticipants += o.ActParticipants
+}
+
+// FollowupKey names what a follow-up query groups by.
+type FollowupKey string
+
+// The groupings of the follow-up.
+const (
+	ByTotal    FollowupKey = "total"
+	ByActivity FollowupKey = "activity"
+	ByGoal     FollowupKey = "goal"
+	ByArea     FollowupKey = "area"
+	ByUnit     FollowupKey = "unit"
+	ByCall     FollowupKey = "call"
+	ByNeolaia  FollowupKey = "neolaia" // the relation the application states; "nej" and "" are both "–"
+)
+
+// followupSelect sums everything in SQL; CAST keeps PostgreSQL's SUM of
+// BIGINT (a NUMERIC) scannable as int64.
+func followupSelect() string {
+	funded := "a.state IN ('" + strings.Join(moneyStates(), "','") + "')"
+	sum := func(expr, as string) string { return "CAST(COALESCE(SUM(" + expr + "), 0) AS BIGINT) AS " + as }
+	ifFunded := func(col string) string { return "CASE WHEN " + funded + " THEN a." + col + " ELSE 0 END" }
+	return strings.Join([]string{
+		"COUNT(*) AS applications",
+		sum("CASE WHEN "+funded+" THEN 1 ELSE 0 END", "funded"),
+		"COUNT(rep.application_id) AS reported",
+		sum("bl.requested_ore", "requested_ore"),
+		sum("a.granted_ore", "granted_ore"), sum("a.returned_ore", "returned_ore"), sum("a.spent_ore", "spent_ore"),
+		sum(ifFunded("expected_students_first"), "exp_first"), sum(ifFunded("expected_students_second"), "exp_second"),
+		sum(ifFunded("expected_students_third"), "exp_third"), sum(ifFunded("expected_mobility_windows"), "exp_windows"),
+		sum(ifFunded("expected_partner_agreements"), "exp_agreements"),
+		sum("rep.students_first", "act_first"), sum("rep.students_second", "act_second"), sum("rep.students_third", "act_third"),
+		sum("rep.windows_identified", "act_windows_identified"), sum("rep.windows_created", "act_windows_made"),
+		sum("rep.partner_agreements", "act_agreements"), sum("rep.participants", "act_participants"),
+	}, ", ")
+}
+
+// planKeys maps the plan groupings to the key of an (application, key)
+// pair; DISTINCT makes an application count once per goal and area.
+var planKeys = map[FollowupKey]string{ByActivity: "pa.id", ByGoal: "pa.goal_id", ByArea: "pg.area_id"}
+
+// followupBase is the FROM and WHERE every follow-up query shares: the
+// applications that left draft and were not withdrawn, in the filter.
+func (s *Store) followupBase(ctx context.Context, f FollowupFilter) (*gorm.DB, error) {
+	q := s.conn(ctx).Table("applications a").
+		Joins("JOIN calls c ON c.id = a.call_id").
+		Where("c.plan_id = ? AND a.state NOT IN ?", f.PlanID, []string{string(workflow.StateDraft), string(workflow.StateWithdrawn)})
+	if f.CallID != 0 {
+		q = q.Where("a.call_id = ?", f.CallID)
+	}
+	if f.Year != 0 {
+		from := time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+		q = q.Where("c.opens_at >= ? AND c.opens_at < ?", from, from.AddDate(1, 0, 0))
+	}
+	units := f.Scope.UnitIDs
+	if f.UnitID != 0 {
+		chart, err := s.OrgChart(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sub := chart.Subtree(f.UnitID)
+		if !f.Scope.All {
+			var both []int64
+			for _, u := range sub {
+				if f.Scope.Covers(u) {
+					both = append(both, u)
+				}
+			}
+			sub = both
+		}
+		units = sub
+	}
+	if f.UnitID != 0 || !f.Scope.All {
+		if len(units) == 0 {
+			return q.Where("1 = 0"), nil
+		}
+		q = q.Where("a.unit_id IN ?", units)
+	}
+	return q, nil
+}
+
+// FollowupSumsBy sums the follow-up grouped by key, in one SQL query.
+// Rows come in key order.
+func (s *Store) FollowupSumsBy(ctx context.Context, f FollowupFilter, key FollowupKey) ([]FollowupSums, error) {
+	q, err := s.followupBase(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	q = q.Joins("LEFT JOIN (SELECT application_id, SUM(amount_ore) AS requested_ore FROM budget_lines GROUP BY application_id) bl ON bl.application_id = a.id").
+		Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL")
+	keyID, keyText := "0", "''"
+	switch key {
+	case ByActivity, ByGoal, ByArea:
+		q = q.Joins("JOIN (SELECT DISTINCT aa.application_id, " + planKeys[key] + " AS key_id FROM application_activities aa " +
+			"JOIN plan_activities pa ON pa.id = aa.activity_id JOIN plan_goals pg ON pg.id = pa.goal_id) k ON k.application_id = a.id")
+		keyID = "k.key_id"
+	case ByUnit:
+		keyID = "a.unit_id"
+	case ByCall:
+		keyID = "a.call_id"
+	case ByNeolaia:
+		keyText = "CASE WHEN a.neolaia IN ('ja', 'delvis') THEN a.neolaia ELSE '' END"
+	}
+	q = q.Select(keyID + " AS key_id, " + keyText + " AS key_text, " + followupSelect())
+	// PostgreSQL refuses a constant in GROUP BY: group by the one key
+	// that is an expression.
+	switch key {
+	case ByTotal:
+	case ByNeolaia:
+		q = q.Group(keyText).Order(keyText)
+	default:
+		q = q.Group(keyID).Order(keyID)
+	}
+	var rows []FollowupSums
+	err = q.Scan(&rows).Error
+	return rows, err
+}
+
+// MonthSums is the pot's movement in one month ("2026-03"): granted by
+// decision date, spent by report date, returned by the date of the
+// acceptance or revocation that gave it back.
+type MonthSums struct {
+	Month       string
+	GrantedOre  int64
+	SpentOre    int64
+	ReturnedOre int64
+}
+
+// monthOf is the SQL for a timestamp's "YYYY-MM"; SQLite stores
+// timestamps as UTC text that starts with it.
+func (s *Store) monthOf(col string) string {
+	if s.dialect == Postgres {
+		return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM')"
+	}
+	return "substr(" + col + ", 1, 7)"
+}
+
+// FollowupMonths sums the pot's movements by month, in month order.
+func (s *Store) FollowupMonths(ctx context.Context, f FollowupFilter) ([]MonthSums, error) {
+	type part struct {
+		Month string
+		Ore   int64
+	}
+	queries := []struct {
+		join, month, sum, where string
+		into                    func(*MonthSums, int64)
+	}{
+		{"", "a.decided_at", "a.granted_ore", "a.granted_ore > 0 AND a.decided_at IS NOT NULL",
+			func(m *MonthSums, n int64) { m.GrantedOre = n }},
+		{"JOIN application_reports rep ON rep.application_id = a.id", "rep.submitted_at", "a.spent_ore",
+			"rep.submitted_at IS NOT NULL", func(m *MonthSums, n int64) { m.SpentOre = n }},
+		{"JOIN audit_events e ON e.application_id = a.id", "e.created_at", "e.amount_ore",
+			"e.action IN ('" + string(workflow.ActionAcceptReport) + "', '" + string(workflow.ActionRevoke) + "')",
+			func(m *MonthSums, n int64) { m.ReturnedOre = n }},
+	}
+	byMonth := map[string]*MonthSums{}
+	for _, qq := range queries {
+		q, err := s.followupBase(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if qq.join != "" {
+			q = q.Joins(qq.join)
+		}
+		month := s.monthOf(qq.month)
+		var parts []part
+		err = q.Where(qq.where).Select(month + " AS month, CAST(COALESCE(SUM(" + qq.sum + "), 0) AS BIGINT) AS ore").
+			Group(month).Scan(&parts).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range parts {
+			m := byMonth[p.Month]
+			if m == nil {
+				m = &MonthSums{Month: p.Month}
+				byMonth[p.Month] = m
+			}
+			qq.into(m, p.Ore)
+		}
+	}
+	out := make([]MonthSums, 0, len(byMonth))
+	for _, m := range byMonth {
+		out = append(out, *m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Month < out[j].Month })
+	return out, nil
+}
+
+// FollowupCalls returns the calls the filter covers, oldest first, and the
+// sum of their budgets.
+func (s *Store) FollowupCalls(ctx context.Context, f FollowupFilter) ([]Call, int64, error) {
+	q := s.conn(ctx).Where("plan_id = ?", f.PlanID)
+	if f.CallID != 0 {
+		q = q.Where("id = ?", f.CallID)
+	}
+	if f.Year != 0 {
+		from := time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+		q = q.Where("opens_at >= ? AND opens_at < ?", from, from.AddDate(1, 0, 0))
+	}
+	var calls []Call
+	if err := q.Order("opens_at, id").Find(&calls).Error; err != nil {
+		return nil, 0, err
+	}
+	var budget int64
+	for _, c := range calls {
+		budget += c.BudgetOre
+	}
+	return calls, budget, nil
+}
+
+// OperationalRow is one funded activity for a unit's operational plan
+// (verksamhetsplan): an application linked to a plan activity, with the
+// goal and area above it, the money and the outcomes.
+type OperationalRow struct {
+	ApplicationID int64
+	CreatedAt     time.Time
+	Title         string
+	State         workflow.State
+	UnitID        int64
+	CallID        int64
+	AreaSV        string `gorm:"column:area_sv"`
+	AreaEN        string `gorm:"column:area_en"`
+	GoalSV        string `gorm:"column:goal_sv"`
+	GoalEN        string `gorm:"column:goal_en"`
+	ActivitySV    string `gorm:"column:activity_sv"`
+	ActivityEN    string `gorm:"column:activity_en"`
+	Neolaia       Neolaia
+	GrantedOre    int64
+	ReturnedOre   int64
+	SpentOre      int64
+
+	ExpectedStudentsFirst, ExpectedStudentsSecond, ExpectedStudentsThird int
+	ExpectedMobilityWindows, ExpectedPartnerAgreements                   int
+	StudentsFirst, StudentsSecond, StudentsThird                         int
+	WindowsIdentified, WindowsCreated, PartnerAgreements, Participants   int
+}
+
+// Number is the application's reference.
+func (r OperationalRow) Number() string {
+	return ApplicationNumber(r.CreatedAt.Year(), r.ApplicationID)
+}
+
+// OperationalPlanCategory is the category the plan asks units to tag
+// these activities with in their operational plans.
+const OperationalPlanCategory = "Internationalisering"
+
+// OperationalRows lists every funded application of the filter once per
+// linked activity, in unit, application and plan order.
+func (s *Store) OperationalRows(ctx context.Context, f FollowupFilter) ([]OperationalRow, error) {
+	q, err := s.followupBase(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var rows []OperationalRow
+	err = q.Joins("JOIN application_activities aa ON aa.application_id = a.id").
+		Joins("JOIN plan_activities pa ON pa.id = aa.activity_id").
+		Joins("JOIN plan_goals pg ON pg.id = pa.goal_id").
+		Joins("JOIN plan_areas par ON par.id = pg.area_id").
+		Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL").
+		Where("a.state IN ?", moneyStates()).
+		Select("a.id AS application_id, a.created_at, a.title, a.state, a.unit_id, a.call_id, " +
+			"par.name_sv AS area_sv, par.name_en AS area_en, pg.text_sv AS goal_sv, pg.text_en AS goal_en, " +
+			"pa.text_sv AS activity_sv, pa.text_en AS activity_en, pa.neolaia, " +
+			"a.granted_ore, a.returned_ore, a.spent_ore, a.expected_students_first, a.expected_students_second, " +
+			"a.expected_students_third, a.expected_mobility_windows, a.expected_partner_agreements, " +
+			"COALESCE(rep.students_first, 0) AS students_first, COALESCE(rep.students_second, 0) AS students_second, " +
+			"COALESCE(rep.students_third, 0) AS students_third, COALESCE(rep.windows_identified, 0) AS windows_identified, " +
+			"COALESCE(rep.windows_created, 0) AS windows_created, COALESCE(rep.partner_agreements, 0) AS partner_agreements, " +
+			"COALESCE(rep.participants, 0) AS participants").
+		Order("a.unit_id, a.id, par.position, pg.position, pa.position").Scan(&rows).Error
+	return rows, err
+}
