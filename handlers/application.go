@@ -151,6 +151,17 @@ func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPag
 	if p.Options, err = h.store.Options(ctx, &d.App, me); err != nil {
 		return nil, err
 	}
+	// What moves the application forward comes first.
+	slices.SortStableFunc(p.Options, func(a, b workflow.Option) int {
+		pa, pb := actionOptions[a.Action].Primary, actionOptions[b.Action].Primary
+		switch {
+		case pa && !pb:
+			return -1
+		case pb && !pa:
+			return 1
+		}
+		return 0
+	})
 	if p.Attachments, err = h.store.Attachments(ctx, id); err != nil {
 		return nil, err
 	}
@@ -163,6 +174,16 @@ func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPag
 	w := workflow.Application{ID: d.App.ID, State: d.App.State, UnitID: d.App.UnitID, UnitPath: chart.Path(d.App.UnitID)}
 	p.Editable = workflow.Editable(w, me.Workflow) == nil
 	return p, nil
+}
+
+// Offers reports whether the reader may take action now.
+func (p *applicationPage) Offers(a workflow.Action) bool {
+	for _, o := range p.Options {
+		if o.Action == a && o.Blocked == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // showApplication shows one application to a person who may see it.
@@ -182,6 +203,12 @@ func (h *Handler) renderApplication(c *gin.Context, status int, id int64, failed
 	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	if failed != nil && failed.Action == workflow.ActionAssess && p.Offers(workflow.ActionMarkReady) {
+		// Saving an assessment is a second button of the mark-ready form.
+		shown := *failed
+		shown.Action = workflow.ActionMarkReady
+		failed = &shown
 	}
 	data := gin.H{"P": p, "App": p.Detail.App, "Done": doneMessage(c.Query("done")), "Failed": failed, "FailedAction": ""}
 	if failed != nil {

@@ -231,8 +231,9 @@ func (s *Store) seedDemoApplications(ctx context.Context, tx *gorm.DB, units map
 	// Steps happen a month after the call opened, so that the demo
 	// works whatever today's date is.
 	when := call.OpensAt.AddDate(0, 1, 0)
-	start := time.Date(call.OpensAt.Year(), 9, 1, 0, 0, 0, 0, time.UTC)
-	end := time.Date(call.OpensAt.Year()+1, 6, 30, 0, 0, 0, 0, time.UTC)
+	year := call.DeadlineAt.Year()
+	start := time.Date(year, 9, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(year+1, 6, 30, 0, 0, 0, 0, time.UTC)
 	var ids []int64
 	for _, d := range demoApplications {
 		now := s.now()
