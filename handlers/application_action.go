@@ -159,6 +159,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	if amount == 0 {
 		amount = p.Detail.RequestedOre()
 	}
+	defaultAmount := amount
 	l := localizer(c)
 	form := &actionAttempt{Action: workflow.ActionGrant, Amount: l.MoneyInput(amount), Errors: map[string]string{}}
 	if failed != nil {
@@ -169,7 +170,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	}
 	h.render(c, status, "decide", gin.H{
 		"P": p, "App": p.Detail.App, "Form": form, "Errors": form.Errors, "Blocked": blocked,
-		"After": p.Budget.RemainingOre() - amount, "AfterFits": amount <= p.Budget.RemainingOre(),
+		"After": p.Budget.RemainingOre() - amount, "AfterFits": amount <= p.Budget.RemainingOre(), "Default": defaultAmount,
 	})
 }
 
