@@ -77,7 +77,7 @@ func TestConcurrentGrantsNeverOverCommit(t *testing.T) {
 // readyApplications makes a call with budget and n applications ready
 // for decision in it, each asking for ask öre, from a unit the demo
 // decider does not belong to.
-func readyApplications(t *testing.T, s *models.Store, n int, ask, budget int64) (*models.Call, []int64) {
+func readyApplications(t testing.TB, s *models.Store, n int, ask, budget int64) (*models.Call, []int64) {
 	t.Helper()
 	db := s.DB()
 	var base models.Call
