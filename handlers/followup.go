@@ -142,9 +142,14 @@ func (h *Handler) loadFollowup(c *gin.Context) (*followup, error) {
 	for _, call := range calls {
 		d.CallRows = append(d.CallRows, callRow{Call: call, Year: call.OpensAt.Year(), Sums: callByID[call.ID]})
 	}
-	for _, s := range sums[models.ByNeolaia] {
-		d.Neolaia = append(d.Neolaia, neolaiaRow{Key: models.Neolaia(s.KeyText), Sums: s,
-			Share: percent(s.NetGrantedOre(), d.Total.NetGrantedOre(), localizer(c).Lang)})
+	// The plan's order: Ja, Delvis, –.
+	for _, key := range []models.Neolaia{models.NeolaiaYes, models.NeolaiaPartly, models.NeolaiaNone} {
+		for _, s := range sums[models.ByNeolaia] {
+			if models.Neolaia(s.KeyText) == key {
+				d.Neolaia = append(d.Neolaia, neolaiaRow{Key: key, Sums: s,
+					Share: percent(s.NetGrantedOre(), d.Total.NetGrantedOre(), localizer(c).Lang)})
+			}
+		}
 	}
 	months, err := h.store.FollowupMonths(ctx, f)
 	if err != nil {
@@ -207,8 +212,15 @@ func (h *Handler) showFollowup(c *gin.Context) {
 
 // showYearlyReport shows the follow-up as a printable report for the
 // vice-rector: the same sums without the filter form and links, with
-// the print stylesheet doing the rest.
+// the print stylesheet doing the rest. Without a year it redirects to
+// this year's report.
 func (h *Handler) showYearlyReport(c *gin.Context) {
+	if c.Query("year") == "" {
+		q := c.Request.URL.Query()
+		q.Set("year", strconv.Itoa(h.store.Now().Year()))
+		c.Redirect(http.StatusSeeOther, "/followup/yearly?"+q.Encode())
+		return
+	}
 	d, err := h.loadFollowup(c)
 	if err != nil {
 		h.fail(c, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -60,7 +61,12 @@ func (h *Handler) recoverer() gin.HandlerFunc {
 func (h *Handler) identify() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var actor *models.Actor
-		if sess := h.loadSession(c); sess != nil {
+		// Assets need no one signed in: spare them the session lookup.
+		var sess *models.Session
+		if !strings.HasPrefix(c.Request.URL.Path, "/static/") {
+			sess = h.loadSession(c)
+		}
+		if sess != nil {
 			a, err := h.store.ActorFor(c.Request.Context(), sess.UserID)
 			switch {
 			case err == nil:

@@ -103,7 +103,7 @@ func (h *Handler) renderPlanAdmin(c *gin.Context, status int, edit *planEdit) {
 	if edit == nil {
 		edit = &planEdit{}
 	}
-	h.render(c, status, "admin_plan", gin.H{"Plan": plan, "Edit": edit, "Done": c.Query("done"),
+	h.render(c, status, "admin_plan", gin.H{"Plan": plan, "Edit": edit, "Done": knownDone(c.Query("done"), "copied", "saved"),
 		"Responsible": responsibleTitles(plan, localizer(c).Lang)})
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,6 +105,16 @@ func parseReportForm(c *gin.Context) (models.ReportInput, map[string]string, map
 	return in, raw, bad
 }
 
+// knownDone returns the "done" query value when it is one of the
+// confirmations the page knows, so that a link cannot make it show a
+// message id.
+func knownDone(v string, known ...string) string {
+	if slices.Contains(known, v) {
+		return v
+	}
+	return ""
+}
+
 // formVersion reads the application version the form was loaded with.
 func formVersion(c *gin.Context) int {
 	v, _ := strconv.Atoi(c.PostForm("version"))
@@ -122,7 +133,7 @@ func (h *Handler) renderReport(c *gin.Context, status int, v *models.ReportView,
 		"V": v, "App": v.Detail.App, "Call": v.Detail.Call, "Unit": v.Unit, "Activities": v.Detail.Activities,
 		"Form": form, "Errors": byField, "ErrorList": list, "RevisionError": revisionErr,
 		"Considerations": workflow.ConsiderationFields, "Counts": reportCounts,
-		"Done": c.Query("done"), "Message": c.PostForm("message"),
+		"Done": knownDone(c.Query("done"), "saved", "submitted", "accepted", "revision"), "Message": c.PostForm("message"),
 	})
 }
 

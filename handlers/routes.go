@@ -19,6 +19,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/plan", h.showPlanPage)
 	r.GET("/calls/:id", h.showCallPage)
 	r.POST("/language", h.setLanguage)
+	// The accessibility statement the DOS law requires, linked from every
+	// footer (handlers/accessibility.go).
+	r.GET("/tillganglighet", h.showAccessibilityPage)
 
 	// Sign-in and sign-out (handlers/auth_oidc.go, auth_dev.go). The
 	// /auth/ routes answer 404 when single sign-on is not configured.
@@ -84,6 +87,22 @@ func (h *Handler) routes(r *gin.Engine) {
 	if !h.cfg.Production() {
 		r.GET("/dev/mailbox", h.showMailboxPage)
 	}
+
+	// Finance (handlers/finance.go): export batches, downloads, booking
+	// and the JSON view for finance; the settings for finance and
+	// administrators.
+	fin := r.Group("/finance", h.requireRole(workflow.RoleFinance))
+	fin.GET("", h.showFinanceOverview)
+	fin.POST("/batches", h.createFinanceBatch)
+	fin.GET("/batches/:id", h.showFinanceBatch)
+	fin.GET("/batches/:id/download/:format", h.downloadFinanceBatch)
+	fin.POST("/batches/:id/book", h.bookFinanceBatch)
+	finSettings := r.Group("/finance/settings", h.requireRole(workflow.RoleFinance, workflow.RoleAdmin))
+	finSettings.GET("", h.showFinanceSettings)
+	finSettings.POST("", h.saveFinanceSettings)
+	finAPI := r.Group("/api/finance", h.requireRole(workflow.RoleFinance))
+	finAPI.GET("/batches", h.apiFinanceBatches)
+	finAPI.GET("/batches/:id", h.apiFinanceBatch)
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(h.notFound)

@@ -143,9 +143,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 }
 
 // MarkOutboxSent records that the row id held under token was delivered,
-// and keeps copy in the development mailbox when it is not nil. It
+// and, when kept is not nil, stores it in the development mailbox. It
 // returns ErrLeaseLost when the claim is no longer held.
-func (s *Store) MarkOutboxSent(ctx context.Context, id int64, token string, copy *MailboxMessage) error {
+func (s *Store) MarkOutboxSent(ctx context.Context, id int64, token string, kept *MailboxMessage) error {
 	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		now := s.now()
 		res := tx.Model(&OutboxMessage{}).Where("id = ? AND claim_token = ? AND status = ?", id, token, OutboxPending).
@@ -157,11 +157,11 @@ func (s *Store) MarkOutboxSent(ctx context.Context, id int64, token string, copy
 		if res.RowsAffected != 1 {
 			return ErrLeaseLost
 		}
-		if copy == nil {
+		if kept == nil {
 			return nil
 		}
-		copy.OutboxID, copy.CreatedAt = &id, now
-		return tx.Create(copy).Error
+		kept.OutboxID, kept.CreatedAt = &id, now
+		return tx.Create(kept).Error
 	})
 }
 

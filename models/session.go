@@ -160,6 +160,16 @@ type SignInResult struct {
 // browser's previous one (replace). A disabled person gets a
 // workflow.ErrForbidden and no session; other errors are the database's.
 func (s *Store) SignIn(ctx context.Context, id Identity, rules []GroupRole, hash, replace []byte, rawIDToken string) (*SignInResult, error) {
+	res, err := s.signIn(ctx, id, rules, hash, replace, rawIDToken)
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// The same person's first sign-in in two browsers at once: the
+		// other one created them; this attempt now finds them.
+		res, err = s.signIn(ctx, id, rules, hash, replace, rawIDToken)
+	}
+	return res, err
+}
+
+func (s *Store) signIn(ctx context.Context, id Identity, rules []GroupRole, hash, replace []byte, rawIDToken string) (*SignInResult, error) {
 	res := &SignInResult{}
 	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		now := s.now()

@@ -119,3 +119,21 @@ func TestSessionReplaceAndEnd(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkSessionByHash measures the session lookup every request makes.
+func BenchmarkSessionByHash(b *testing.B) {
+	for _, backend := range dbtest.Backends(b) {
+		b.Run(backend.Name, func(b *testing.B) {
+			s := dbtest.New(b, backend)
+			ctx := context.Background()
+			if _, err := s.SignIn(ctx, models.Identity{Issuer: "https://idp.example.org", Subject: "bench", Name: "B"}, nil, sessHash(1), nil, ""); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := s.SessionByHash(ctx, sessHash(1)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -77,9 +77,10 @@ func TestServerDownNothingLost(t *testing.T) {
 	})
 }
 
-// TestWorkersShareTheOutbox runs several workers on one database over
-// 200 messages, with small batches so that their claims interleave:
-// every message arrives exactly once.
+// TestWorkersShareTheOutbox runs four workers in two "replicas" (stores
+// with their own connection pools) on one database over 200 messages,
+// with small batches so that their claims interleave: every message
+// arrives exactly once.
 func TestWorkersShareTheOutbox(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
@@ -97,9 +98,19 @@ func TestWorkersShareTheOutbox(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Two stores with their own connection pools stand for two
+		// replicas; each runs two workers.
+		other := e.replica()
+		var visible int64
+		if err := other.DB().Model(&models.OutboxMessage{}).Where("status = ?", models.OutboxPending).Count(&visible).Error; err != nil || visible != n {
+			t.Fatalf("the second replica sees %d pending rows (%v), want %d", visible, err, n)
+		}
 		var wg sync.WaitGroup
-		for range 4 {
+		for i := range 4 {
 			w := e.worker(opts)
+			if i%2 == 1 {
+				w = e.workerOn(other, opts)
+			}
 			wg.Go(func() {
 				if _, err := w.DeliverPending(context.Background()); err != nil {
 					t.Error(err)

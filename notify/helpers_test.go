@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/url"
 	"testing"
 	"time"
 
+	"mobilityfund/internal/dbtest"
 	"mobilityfund/models"
 	"mobilityfund/notify"
 	"mobilityfund/notify/notifytest"
@@ -53,11 +55,17 @@ func newEnv(t *testing.T, s *models.Store, opts notify.Options) *env {
 // worker returns another worker on the same database and SMTP server.
 func (e *env) worker(opts notify.Options) *notify.Worker {
 	e.t.Helper()
+	return e.workerOn(e.s, opts)
+}
+
+// workerOn returns a worker on store s sending to the env's SMTP server.
+func (e *env) workerOn(s *models.Store, opts notify.Options) *notify.Worker {
+	e.t.Helper()
 	tr, err := notify.NewSMTP(e.smtp.Config(), opts.SMTPTimeout)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	w, err := notify.NewWithTransport(e.s, baseURL, tr, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	w, err := notify.NewWithTransport(s, baseURL, tr, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -117,3 +125,47 @@ func (e *env) moveClock(d time.Duration) {
 }
 
 type notifyMessage = notifytest.Message
+
+// replica opens a second store on the env's database, with its own
+// connection pool, as another replica of the application would.
+func (e *env) replica() *models.Store {
+	e.t.Helper()
+	var dsn string
+	if e.s.Dialect() == models.Postgres {
+		var path string
+		if err := e.s.DB().Raw("SHOW search_path").Scan(&path).Error; err != nil {
+			e.t.Fatal(err)
+		}
+		base, err := dbtest.PostgresURL()
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		u, err := url.Parse(base)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", path)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	} else {
+		var files []struct{ Name, File string }
+		if err := e.s.DB().Raw("PRAGMA database_list").Scan(&files).Error; err != nil {
+			e.t.Fatal(err)
+		}
+		for _, f := range files {
+			if f.Name == "main" {
+				dsn = "sqlite://" + f.File
+			}
+		}
+	}
+	if dsn == "" {
+		e.t.Fatal("no file behind the SQLite store")
+	}
+	s, err := models.Open(dsn)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { _ = s.Close() })
+	return s
+}

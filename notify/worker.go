@@ -89,6 +89,9 @@ func New(store *models.Store, cfg config.Config, log *slog.Logger, opts Options)
 	} else {
 		t = NewLog(log)
 		opts.Mailbox = !cfg.Production()
+		if cfg.Production() {
+			log.Warn("SMTP_HOST is empty: notifications are written to the log only, nobody receives them")
+		}
 	}
 	return NewWithTransport(store, cfg.BaseURL, t, log, opts)
 }
@@ -164,9 +167,9 @@ func (w *Worker) deliverBatch(ctx context.Context) (sent int, full bool, err err
 	// Whatever happens below, the rows this worker did not get to go back
 	// at once rather than when the lease runs out; recording outlives
 	// a cancelled ctx so that a shutdown does not lose what was sent.
-	keep := context.WithoutCancel(ctx)
+	record := context.WithoutCancel(ctx)
 	defer func() {
-		if rerr := w.store.ReleaseOutbox(keep, claim.Token); rerr != nil {
+		if rerr := w.store.ReleaseOutbox(record, claim.Token); rerr != nil {
 			w.log.Error("release outbox claim", "err", rerr)
 		}
 	}()
@@ -187,7 +190,7 @@ func (w *Worker) deliverBatch(ctx context.Context) (sent int, full bool, err err
 		}
 		mail, err := w.render.Render(m)
 		if err != nil {
-			w.attemptFailed(keep, m, claim.Token, err, true)
+			w.attemptFailed(record, m, claim.Token, err, true)
 			continue
 		}
 		if sess == nil && openErr == nil {
@@ -196,20 +199,20 @@ func (w *Worker) deliverBatch(ctx context.Context) (sent int, full bool, err err
 		if openErr != nil {
 			// The server is unreachable: every message of the batch
 			// counts one attempt, without dialling again for each.
-			w.attemptFailed(keep, m, claim.Token, openErr, false)
+			w.attemptFailed(record, m, claim.Token, openErr, false)
 			continue
 		}
 		if err := sess.Send(mail); err != nil {
 			_ = sess.Close()
 			sess = nil
-			w.attemptFailed(keep, m, claim.Token, err, false)
+			w.attemptFailed(record, m, claim.Token, err, false)
 			continue
 		}
-		var copy *models.MailboxMessage
+		var kept *models.MailboxMessage
 		if w.opts.Mailbox {
-			copy = &models.MailboxMessage{RecipientEmail: mail.To, Subject: mail.Subject, TextBody: mail.Text, HTMLBody: mail.HTML}
+			kept = &models.MailboxMessage{RecipientEmail: mail.To, Subject: mail.Subject, TextBody: mail.Text, HTMLBody: mail.HTML}
 		}
-		if err := w.store.MarkOutboxSent(keep, m.ID, claim.Token, copy); err != nil {
+		if err := w.store.MarkOutboxSent(record, m.ID, claim.Token, kept); err != nil {
 			// Sent but not recorded: the row may be sent once more
 			// after its lease; its Message-ID stays the same.
 			w.log.Error("record sent mail", "outbox_id", m.ID, "err", err)

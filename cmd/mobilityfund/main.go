@@ -2,7 +2,8 @@
 //
 // Usage:
 //
-//	mobilityfund [serve]      migrate, load the plan (and demo data in development), serve HTTP
+//	mobilityfund [serve]      migrate, load the plan (and demo data in development), serve HTTP and deliver email
+//	mobilityfund worker       migrate, then deliver email and write reminders until stopped (no HTTP)
 //	mobilityfund migrate      migrate the database and load the action plan, then exit
 //	mobilityfund seed [--demo] load the action plan (and with --demo the demo data), then exit
 //
@@ -28,6 +29,7 @@ import (
 	"mobilityfund/handlers"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
+	"mobilityfund/notify"
 )
 
 func main() {
@@ -82,8 +84,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			log.Info("demo data loaded")
 		}
 		return nil
+	case "worker":
+		store, err := openAndMigrate(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		w, err := notify.New(store, cfg, log, notify.DefaultOptions())
+		if err != nil {
+			return err
+		}
+		return w.Run(ctx)
 	default:
-		return fmt.Errorf("unknown command %q: use serve, migrate or seed [--demo]", cmd)
+		return fmt.Errorf("unknown command %q: use serve, worker, migrate or seed [--demo]", cmd)
 	}
 }
 
@@ -138,10 +151,21 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<
 	if err != nil {
 		return err
 	}
+	mailer, err := notify.New(store, cfg, log, notify.DefaultOptions())
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return err
 	}
+	// The mail worker stops after the HTTP server, so that mail queued by
+	// the last requests is still tried; it finishes the message it is
+	// sending and gives back the rest of its claim.
+	mailCtx, stopMail := context.WithCancel(context.Background())
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); _ = mailer.Run(mailCtx) }()
+	defer func() { stopMail(); <-mailDone }()
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: config.ReadHeaderTimeout}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

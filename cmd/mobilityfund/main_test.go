@@ -5,9 +5,14 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"mobilityfund/models"
+	"mobilityfund/notify/notifytest"
+	"mobilityfund/workflow"
 )
 
 func TestProductionWithoutSSORefusesToStart(t *testing.T) {
@@ -76,5 +81,61 @@ func TestServeAndShutDown(t *testing.T) {
 		if err := run(context.Background(), args, func(k string) string { return env[k] }, io.Discard, nil); err != nil {
 			t.Errorf("%v: %v", args, err)
 		}
+	}
+}
+
+// TestWorkerCommand runs `worker` against a real SMTP server: the mail of
+// a submission arrives, and cancelling stops the worker cleanly.
+func TestWorkerCommand(t *testing.T) {
+	t.Parallel()
+	smtp := notifytest.Start(t)
+	sc := smtp.Config()
+	dsn := "sqlite://" + filepath.Join(t.TempDir(), "app.db")
+	env := map[string]string{
+		"DATABASE_URL": dsn, "SMTP_HOST": sc.Host, "SMTP_PORT": strconv.Itoa(sc.Port),
+		"SMTP_TLS": "none", "SMTP_FROM": sc.From, "BASE_URL": "https://mobility.example.org",
+	}
+	getenv := func(k string) string { return env[k] }
+	if err := run(context.Background(), []string{"seed", "--demo"}, getenv, io.Discard, nil); err != nil {
+		t.Fatal(err)
+	}
+	store, err := models.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	anna, err := store.DemoActor(ctx, "anna")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app models.Application
+	if err := store.DB().Where("title LIKE ?", "Utbytesvecka i Bologna%").First(&app).Error; err != nil {
+		t.Fatal(err)
+	}
+	calls, _ := store.Calls(ctx)
+	if _, err := store.Apply(ctx, app.ID, app.Version, anna, workflow.ActionSubmit,
+		workflow.Input{Now: calls[0].OpensAt.AddDate(0, 1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+
+	wctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(wctx, []string{"worker"}, getenv, io.Discard, nil) }()
+	got := smtp.Wait(3)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("worker: %v", err)
+	}
+	link := "https://mobility.example.org/applications/" + strconv.FormatInt(app.ID, 10)
+	for _, m := range got {
+		if !strings.Contains(m.Text, link) {
+			t.Errorf("mail to %v lacks %s", m.To, link)
+		}
+	}
+	var pending int64
+	store.DB().Model(&models.OutboxMessage{}).Where("status <> ?", models.OutboxSent).Count(&pending)
+	if pending != 0 {
+		t.Errorf("%d outbox rows not sent", pending)
 	}
 }
