@@ -24,6 +24,7 @@ vet:
 
 unit:
 	@$(GO) run ./internal/dbtest/probe
+	@$(GO) run ./internal/browsertest/probe
 	$(GO) test -race -count=1 ./...
 
 bench:

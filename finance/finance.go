@@ -6,7 +6,6 @@
 package finance
 
 import (
-	"errors"
 	"iter"
 	"strconv"
 	"time"
@@ -67,9 +66,6 @@ type Object struct {
 	Number string
 	Name   string
 }
-
-// ErrNoLines is returned when a batch has no lines to write.
-var ErrNoLines = errors.New("finance: the batch has no lines")
 
 // formatOre writes an amount in kronor with two decimals and the given
 // decimal separator: -1234.50 or -1234,50. No thousands separator, so

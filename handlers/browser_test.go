@@ -241,13 +241,13 @@ func (j *journey) finance() {
 		tab.Submit(`a[href="/finance/settings"]`)
 		j.page("finance settings")
 		for id, v := range map[string]string{"organisation": "Örebro universitet", "pot_cost_centre": "9000",
-			"pot_name": "Mobilitetspotten", "credit_account": "3999", "debit_account": "5999",
+			"pot_name": "Mobilitetspotten", "credit_account": "3999", "credit_account_name": "Interna intäkter",
+			"debit_account": "5999", "debit_account_name": "Interna kostnader",
 			"voucher_text": "Mobilitetsfonden {application}"} {
 			tab.Type("#"+id, v)
 		}
 		tab.Submit(`form[action="/finance/settings"] button[type=submit]`)
 		j.page("finance settings saved")
-		tab.Screenshot("finance-settings-saved")
 		tab.Open("/tillganglighet")
 		j.page("statement with the organisation's name", "Örebro universitet")
 		tab.Open("/finance")
@@ -366,4 +366,23 @@ func (j *journey) publicPages() {
 		j.page(fmt.Sprintf("demo application %d (%s)", r.ID, r.State))
 	}
 	tab.CheckFocusOrder(fmt.Sprintf("/applications/%d", rows[0].ID))
+
+	// The follow-up as the decider, and the administration as the system
+	// owner: pages of their own, outside the journey.
+	j.as("Karin Sjöberg")
+	for _, p := range []string{"/followup", "/followup/yearly"} {
+		tab.Open(p)
+		j.page("decider " + p)
+	}
+	j.as("Eva Strand")
+	for _, p := range []string{"/admin/people", "/admin/plans", "/admin/mail", "/dev/mailbox"} {
+		tab.Open(p)
+		j.page("admin " + p)
+	}
+	tab.Open("/admin/people")
+	tab.Submit(`main a[href^="/admin/people/"]`)
+	j.page("admin person")
+	tab.Open("/admin/plans")
+	tab.Submit(`main a[href^="/admin/plans/"]`)
+	j.page("admin plan")
 }

@@ -1,11 +1,19 @@
 package i18n
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
+
+	"mobilityfund/models"
+	"mobilityfund/workflow"
 )
 
 // TestEveryMessageInEveryLanguage fails when a message id exists in one
@@ -104,6 +112,122 @@ func TestNegotiate(t *testing.T) {
 	for _, tt := range tests {
 		if got := Negotiate(tt.saved, tt.accept); got != tt.want {
 			t.Errorf("Negotiate(%q, %q) = %q, want %q", tt.saved, tt.accept, got, tt.want)
+		}
+	}
+}
+
+// messageID is what a complete message id looks like.
+var messageID = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$`)
+
+// TestGoCodeUsesKnownMessages checks the ids the Go code hands to the
+// pages: every string literal in handlers that looks like a message id of
+// a known area (its first part is the first part of some defined id:
+// "error.", "auth.", …), and every "error." literal in models and
+// workflow (validation messages), must exist in both languages.
+// Literals ending in "." or "_" are prefixes completed at run time; the
+// ones completed from the workflow's and the models' lists are checked in
+// TestEnumeratedMessages.
+func TestGoCodeUsesKnownMessages(t *testing.T) {
+	t.Parallel()
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas := map[string]bool{}
+	for _, id := range b.IDs("sv") {
+		areas[strings.SplitN(id, ".", 2)[0]] = true
+	}
+	found := 0
+	for _, dir := range []string{"handlers", "models", "workflow"} {
+		files, err := filepath.Glob(filepath.Join("..", dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				lit, ok := n.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					return true
+				}
+				id, err := strconv.Unquote(lit.Value)
+				area := strings.SplitN(id, ".", 2)[0]
+				// models and workflow hand only validation messages to the
+				// pages; their other dotted strings are SQL ("applications.id").
+				if err != nil || !messageID.MatchString(id) || !areas[area] || dir != "handlers" && area != "error" {
+					return true
+				}
+				found++
+				for _, lang := range Languages {
+					if !b.Has(lang, id) {
+						t.Errorf("%s uses %q, missing in %s", path, id, lang)
+					}
+				}
+				return true
+			})
+		}
+	}
+	if found < 20 {
+		t.Fatalf("only %d message ids found in the Go code", found)
+	}
+}
+
+// TestEnumeratedMessages checks the ids the code and the templates build
+// from a prefix and a value: "action." + every workflow action, "state." +
+// every state, and so on for roles, audit events, budget categories,
+// study levels, sort keys, NEOLAiA answers and the plan's considerations.
+func TestEnumeratedMessages(t *testing.T) {
+	t.Parallel()
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	// Audit events of an application that are not workflow actions
+	// (models/draft.go, models/attachment.go).
+	events := []string{"create", "edit", "attach", "detach"}
+	for _, a := range workflow.Actions() {
+		want = append(want, "action."+string(a), "event."+string(a), "done."+string(a))
+	}
+	for _, e := range events {
+		want = append(want, "event."+e)
+	}
+	// The redirects after saving a draft or a file (handlers/application_edit.go).
+	for _, d := range []string{"create", "save", "attach", "detach"} {
+		want = append(want, "done."+d)
+	}
+	for _, s := range workflow.States() {
+		want = append(want, "state."+string(s))
+	}
+	for _, r := range workflow.Roles() {
+		want = append(want, "role."+string(r))
+	}
+	for _, c := range models.BudgetCategories {
+		want = append(want, "category."+c)
+	}
+	for _, l := range models.StudyLevels {
+		want = append(want, "level."+l)
+	}
+	for _, k := range models.SortKeys {
+		want = append(want, "sort."+k)
+	}
+	for _, n := range []models.Neolaia{models.NeolaiaYes, models.NeolaiaPartly, models.NeolaiaNo} {
+		want = append(want, "neolaia."+string(n))
+	}
+	for _, c := range workflow.ConsiderationFields {
+		want = append(want, "field.consideration_"+c)
+	}
+	for _, id := range want {
+		for _, lang := range Languages {
+			if !b.Has(lang, id) {
+				t.Errorf("%q is missing in %s", id, lang)
+			}
 		}
 	}
 }

@@ -33,7 +33,7 @@ type FinanceSettings struct {
 	UpdatedAt   time.Time
 }
 
-// TableName keeps the table's name singular-looking as it is.
+// TableName names the one-row settings table.
 func (FinanceSettings) TableName() string { return "finance_settings" }
 
 // Complete reports whether batches can be made with these settings.
@@ -146,7 +146,8 @@ var stockholmTZ = stockholm()
 
 func canFinance(a *Actor) bool { return a.Has(workflow.RoleFinance) }
 
-// FinanceSettings returns the finance settings.
+// FinanceSettings returns the finance settings, or a NotFoundError when
+// the row the migration writes is missing.
 func (s *Store) FinanceSettings(ctx context.Context) (*FinanceSettings, error) {
 	var f FinanceSettings
 	if err := s.conn(ctx).First(&f, 1).Error; err != nil {
@@ -239,7 +240,8 @@ func (s *Store) SaveFinanceSettings(ctx context.Context, actor *Actor, in Financ
 	return &out, nil
 }
 
-// FinanceBatches lists every batch, newest first.
+// FinanceBatches lists every batch, newest first. It returns only the
+// database's errors.
 func (s *Store) FinanceBatches(ctx context.Context) ([]FinanceBatch, error) {
 	var out []FinanceBatch
 	err := s.conn(ctx).Order("id DESC").Find(&out).Error
@@ -256,7 +258,7 @@ func (s *Store) FinanceBatchByID(ctx context.Context, id int64) (*FinanceBatch, 
 }
 
 // FinanceBatchLines returns up to limit lines of a batch from offset, in
-// file order.
+// file order. It returns only the database's errors.
 func (s *Store) FinanceBatchLines(ctx context.Context, batchID int64, limit, offset int) ([]FinanceBatchLine, error) {
 	var out []FinanceBatchLine
 	err := s.conn(ctx).Where("batch_id = ?", batchID).Order("position").Limit(limit).Offset(offset).Find(&out).Error
@@ -297,6 +299,7 @@ type BatchObject struct {
 
 // FinanceBatchObjects returns the cost centres and projects the lines of
 // a batch use, in one query; a SIE file declares them before the vouchers.
+// It returns only the database's errors.
 func (s *Store) FinanceBatchObjects(ctx context.Context, batchID int64) ([]BatchObject, error) {
 	var rows []struct {
 		CostCentre  string

@@ -204,6 +204,20 @@ func (tab *Tab) Screenshot(label string) string {
 // saved as a screenshot when it has any. label names the page.
 func (tab *Tab) Axe(label string) []Violation {
 	tab.t.Helper()
+	vs := tab.Violations()
+	if len(vs) > 0 {
+		shot := tab.Screenshot("axe-" + label)
+		for _, v := range vs {
+			tab.t.Errorf("accessibility, %s (%s):\n  %s\n  screenshot %s", label, tab.Path(), v, shot)
+		}
+	}
+	return vs
+}
+
+// Violations runs axe-core on the page and returns what it finds against
+// WCAG 2.1 A and AA. It fails the test when axe cannot run.
+func (tab *Tab) Violations() []Violation {
+	tab.t.Helper()
 	if tab.noJS {
 		tab.do("turn JavaScript on for axe", scripts(true))
 		defer tab.do("turn JavaScript off again", scripts(false))
@@ -220,12 +234,6 @@ func (tab *Tab) Axe(label string) []Violation {
 	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]Violation](axeRun(), chromedp.EvalAwaitPromise))
 	if err != nil {
 		tab.fatal("run axe-core", err)
-	}
-	if len(vs) > 0 {
-		shot := tab.Screenshot("axe-" + label)
-		for _, v := range vs {
-			tab.t.Errorf("accessibility, %s (%s):\n  %s\n  screenshot %s", label, tab.Path(), v, shot)
-		}
 	}
 	return vs
 }
