@@ -117,16 +117,28 @@ func (h *Handler) createApplication(c *gin.Context) {
 		return
 	}
 	app, err := h.store.CreateDraft(c.Request.Context(), actorOf(c), call.ID, d)
-	var invalid *workflow.ValidationError
-	if errors.As(err, &invalid) {
-		h.renderNew(c, http.StatusUnprocessableEntity, c.PostForm("call"), form, invalid.Fields)
-		return
+	next := ""
+	if err == nil {
+		next = "/applications/" + strconv.FormatInt(app.ID, 10) + "?done=create"
 	}
-	if err != nil {
+	h.finish(c, err, func(fields map[string]string) {
+		h.renderNew(c, http.StatusUnprocessableEntity, c.PostForm("call"), form, fields)
+	}, next)
+}
+
+// finish ends a request that saved something: the form again with its
+// messages for invalid input, the error page for any other error, else a
+// redirect to next.
+func (h *Handler) finish(c *gin.Context, err error, invalid func(fields map[string]string), next string) {
+	var v *workflow.ValidationError
+	switch {
+	case errors.As(err, &v):
+		invalid(v.Fields)
+	case err != nil:
 		h.fail(c, err)
-		return
+	default:
+		c.Redirect(http.StatusSeeOther, next)
 	}
-	c.Redirect(http.StatusSeeOther, "/applications/"+strconv.FormatInt(app.ID, 10)+"?done=create")
 }
 
 // changeLines applies an add or remove press to the form and reports
@@ -207,16 +219,9 @@ func (h *Handler) saveApplication(c *gin.Context) {
 	}
 	version, _ := strconv.Atoi(c.PostForm("version"))
 	_, err := h.store.SaveDraft(c.Request.Context(), id, version, actorOf(c), d)
-	var invalid *workflow.ValidationError
-	if errors.As(err, &invalid) {
-		h.renderEdit(c, http.StatusUnprocessableEntity, id, &form, invalid.Fields)
-		return
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/applications/"+strconv.FormatInt(id, 10)+"?done=save")
+	h.finish(c, err, func(fields map[string]string) {
+		h.renderEdit(c, http.StatusUnprocessableEntity, id, &form, fields)
+	}, "/applications/"+strconv.FormatInt(id, 10)+"?done=save")
 }
 
 // uploadAttachment adds a file to an application being edited. The body
@@ -252,29 +257,30 @@ func (h *Handler) uploadAttachment(c *gin.Context) {
 		return
 	}
 	_, err = h.store.AddAttachment(c.Request.Context(), id, actorOf(c), fh.Filename, data)
-	var invalid *workflow.ValidationError
-	if errors.As(err, &invalid) {
-		fail(invalid.Fields["file"])
-		return
+	h.finish(c, err, func(fields map[string]string) { fail(fields["file"]) },
+		"/applications/"+strconv.FormatInt(id, 10)+"?done=attach#attachments")
+}
+
+// attachmentPath reads the application and attachment ids of a file's
+// URL; a malformed one answers 404.
+func (h *Handler) attachmentPath(c *gin.Context) (id, aid int64, ok bool) {
+	if id, ok = h.pathID(c); !ok {
+		return 0, 0, false
 	}
-	if err != nil {
-		h.fail(c, err)
-		return
+	aid, err := strconv.ParseInt(c.Param("aid"), 10, 64)
+	if err != nil || aid <= 0 {
+		h.fail(c, errPageNotFound)
+		return 0, 0, false
 	}
-	c.Redirect(http.StatusSeeOther, "/applications/"+strconv.FormatInt(id, 10)+"?done=attach#attachments")
+	return id, aid, true
 }
 
 // downloadAttachment sends a file to someone who may see its application.
 // It is always a download, never shown inline, so that a file cannot run
 // as a page of this site.
 func (h *Handler) downloadAttachment(c *gin.Context) {
-	id, ok := h.pathID(c)
+	id, aid, ok := h.attachmentPath(c)
 	if !ok {
-		return
-	}
-	aid, err := strconv.ParseInt(c.Param("aid"), 10, 64)
-	if err != nil {
-		h.fail(c, errPageNotFound)
 		return
 	}
 	ctx := c.Request.Context()
@@ -295,13 +301,8 @@ func (h *Handler) downloadAttachment(c *gin.Context) {
 
 // deleteAttachment removes a file from an application being edited.
 func (h *Handler) deleteAttachment(c *gin.Context) {
-	id, ok := h.pathID(c)
+	id, aid, ok := h.attachmentPath(c)
 	if !ok {
-		return
-	}
-	aid, err := strconv.ParseInt(c.Param("aid"), 10, 64)
-	if err != nil {
-		h.fail(c, errPageNotFound)
 		return
 	}
 	if err := h.store.RemoveAttachment(c.Request.Context(), id, aid, actorOf(c)); err != nil {
