@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -93,7 +94,7 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}
-		if err := s.queueNotices(ctx, tx, &app, chart, out.Notices, ev); err != nil {
+		if err := s.queueNotices(ctx, tx, &app, chart, out.Notices, ev, actor.User.Name); err != nil {
 			return err
 		}
 		result = app
@@ -181,23 +182,33 @@ type noticePayload struct {
 	AmountOre int64  `json:"amount_ore,omitempty"`
 	ActorName string `json:"actor_name,omitempty"`
 	State     string `json:"state"`
+	Due       string `json:"due,omitempty"` // an extended deadline, RFC 3339
 }
 
 // queueNotices writes one outbox row per notice and recipient, in the
 // action's transaction. A person is told once per event, even when
 // several of their roles make them a recipient.
-func (s *Store) queueNotices(ctx context.Context, tx *gorm.DB, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent) error {
-	payload, err := json.Marshal(noticePayload{Number: app.Number(), Title: app.Title, Action: ev.Action,
-		Comment: ev.Comment, AmountOre: ev.AmountOre, State: ev.ToState})
+func (s *Store) queueNotices(ctx context.Context, tx *gorm.DB, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string) error {
+	p := noticePayload{Number: app.Number(), Title: app.Title, Action: ev.Action,
+		Comment: ev.Comment, AmountOre: ev.AmountOre, ActorName: actorName, State: ev.ToState}
+	if app.DeadlineExtendedTo != nil {
+		p.Due = app.DeadlineExtendedTo.UTC().Format(time.RFC3339)
+	}
+	payload, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
+	told := map[string]bool{}
 	for _, n := range notices {
 		users, err := s.recipients(ctx, app, chart, n.To)
 		if err != nil {
 			return err
 		}
 		for _, u := range users {
+			if told[n.Event+":"+strconv.FormatInt(u.ID, 10)] {
+				continue // one mail per event, whichever of their roles made them a recipient
+			}
+			told[n.Event+":"+strconv.FormatInt(u.ID, 10)] = true
 			key := "app:" + strconv.FormatInt(app.ID, 10) + ":ev:" + strconv.FormatInt(ev.ID, 10) + ":" + n.Event + ":u:" + strconv.FormatInt(u.ID, 10)
 			uid, appID := u.ID, app.ID
 			msg := OutboxMessage{

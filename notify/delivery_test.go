@@ -43,9 +43,9 @@ func TestServerDownNothingLost(t *testing.T) {
 				}
 			}
 		}
-		// Applicants (2 + 1 + 2 mails), coordinator (3), finance (2).
-		if len(waiting) != 10 {
-			t.Fatalf("%d rows wait, want 10", len(waiting))
+		// Applicants (2 + 1 + 2 mails), unit heads (3), coordinator (3), finance (2).
+		if len(waiting) != 13 {
+			t.Fatalf("%d rows wait, want 13", len(waiting))
 		}
 		// Before the backoff has passed nothing is tried, even with the
 		// server back.

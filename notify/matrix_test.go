@@ -17,6 +17,7 @@ const (
 	james = "james.whitfield@example.org"
 	erik  = "erik.nystrom@example.org"
 	maria = "maria.berg@example.org"
+	nils  = "nils.ahlgren@example.org"
 	sara  = "sara.ekberg@example.org"
 	karin = "karin.sjoberg@example.org"
 	peter = "peter.lund@example.org"
@@ -78,6 +79,7 @@ func TestNotificationMatrix(t *testing.T) {
 				[]want{{anna, "Ansökan beviljad", []string{"120\u00a0000\u00a0kr", "Resorna beviljas i sin helhet."}},
 					{james, "Application granted", []string{"SEK\u00a0120,000", "Resorna beviljas i sin helhet."}},
 					{sara, "Beslut fattat", []string{"beviljats med 120\u00a0000\u00a0kr", "Resorna beviljas i sin helhet."}},
+					{maria, "Beslut fattat", []string{"beviljats med 120\u00a0000\u00a0kr"}},
 					{peter, "Beviljat belopp att bokföra", []string{"120\u00a0000\u00a0kr"}}}},
 			{"booking", bologna, "peter", workflow.ActionBook, workflow.Input{},
 				[]want{{anna, "Medlen är överförda", nil}, {james, "Funds transferred", nil}}},
@@ -99,11 +101,13 @@ func TestNotificationMatrix(t *testing.T) {
 				workflow.Input{DecisionRef: "ORU 2026/10", Comment: "Språkstöd bekostas av fakulteten."},
 				[]want{{anna, "Ansökan avslagen", []string{"Språkstöd bekostas av fakulteten."}},
 					{james, "Application rejected", []string{"Motivation", "Språkstöd bekostas av fakulteten."}},
-					{sara, "Beslut fattat", []string{"avslagits", "Språkstöd bekostas av fakulteten."}}}},
+					{sara, "Beslut fattat", []string{"avslagits", "Språkstöd bekostas av fakulteten."}},
+					{maria, "Beslut fattat", []string{"avslagits"}}}},
 			{"revocation", partner, "karin", workflow.ActionRevoke,
 				workflow.Input{DecisionRef: "ORU 2026/11", Comment: "Resorna har ställts in."},
 				[]want{{erik, "Beviljade medel återkallade", []string{"Resorna har ställts in.", "180\u00a0000\u00a0kr"}},
-					{sara, "Beviljade medel återkallade", nil}, {peter, "Beviljade medel återkallade", nil}}},
+					{sara, "Beviljade medel återkallade", nil}, {peter, "Beviljade medel återkallade", nil},
+					{nils, "Beviljade medel återkallade", nil}}},
 			{"withdrawal", info, "james", workflow.ActionWithdraw, workflow.Input{},
 				[]want{{sara, "Ansökan återkallad", nil}}},
 		}
