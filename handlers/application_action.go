@@ -76,7 +76,9 @@ func (h *Handler) applicationAction(c *gin.Context) {
 		return
 	}
 	action := workflow.Action(c.Param("action"))
-	if !slices.Contains(workflow.Actions(), action) {
+	if link := actionOptions[action].Link; !slices.Contains(workflow.Actions(), action) || (link != "" && link != "decide") {
+		// Booking and reports carry more than this form has: they go
+		// through the finance and report pages only.
 		h.fail(c, errPageNotFound)
 		return
 	}
@@ -183,7 +185,7 @@ type actionOption struct {
 	Assessment  bool
 	DecisionRef bool
 	ExtendTo    bool
-	Link        string // a page of its own, relative to the application
+	Link        string // a page of its own: relative to the application, or absolute
 	Primary     bool
 }
 
@@ -198,7 +200,7 @@ var actionOptions = map[workflow.Action]actionOption{
 	workflow.ActionGrant:           {Link: "decide", Primary: true},
 	workflow.ActionReject:          {Link: "decide"},
 	workflow.ActionRevoke:          {Comment: true, CommentReq: true, DecisionRef: true},
-	workflow.ActionBook:            {Comment: true, Primary: true},
+	workflow.ActionBook:            {Link: "/finance", Primary: true}, // booked per export batch
 	workflow.ActionReport:          {Link: "report", Primary: true},
 	workflow.ActionAcceptReport:    {Link: "report", Primary: true},
 	workflow.ActionRequestRevision: {Link: "report"},

@@ -263,3 +263,28 @@ func TestTasksAndList(t *testing.T) {
 		expect(t, "anna sees her unit only", a.demo("anna").get("/applications"), http.StatusOK, "4 ansökningar")
 	})
 }
+
+// TestActionsWithTheirOwnPages checks that booking and reports cannot be
+// posted to the generic action form, which lacks what they record.
+func TestActionsWithTheirOwnPages(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		a := newApp(t, s)
+		rows, err := s.Applications(context.Background(), models.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateGranted})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("granted: %d, %v", len(rows), err)
+		}
+		page := "/applications/" + itoa(rows[0].ID)
+		peter := a.demo("peter")
+		expect(t, "book link", peter.get(page), http.StatusOK, `href="/finance"`)
+		r := peter.post(page+"/actions/book", url.Values{"version": {strconv.Itoa(rows[0].Version)}})
+		if r.status != http.StatusNotFound {
+			t.Errorf("booking through the generic form: %d, want 404", r.status)
+		}
+		for _, action := range []string{"report", "accept_report", "request_revision", "no_such_action"} {
+			if r := a.demo("erik").post(page+"/actions/"+action, url.Values{"version": {"1"}}); r.status != http.StatusNotFound {
+				t.Errorf("%s through the generic form: %d, want 404", action, r.status)
+			}
+		}
+	})
+}
