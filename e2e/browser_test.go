@@ -1,4 +1,8 @@
-package handlers_test
+// Package e2e walks the real application in a real browser: headless
+// Chromium, driven by internal/browsertest, against handlers.New on a
+// test server. It is a package of its own so that its minutes in the
+// browser run beside the handlers' tests, not inside their time.
+package e2e
 
 import (
 	"context"
@@ -28,7 +32,7 @@ func TestBrowser(t *testing.T) {
 	for _, lang := range []string{"sv", "en"} {
 		t.Run("journey-"+lang, func(t *testing.T) {
 			t.Parallel()
-			j := newJourney(t, b, lang)
+			j := newJourney(t, b, lang, "journey-"+lang)
 			if lang == "en" {
 				j.tab.WithoutJavaScript()
 			}
@@ -37,7 +41,7 @@ func TestBrowser(t *testing.T) {
 	}
 	t.Run("pages", func(t *testing.T) {
 		t.Parallel()
-		j := newJourney(t, b, "sv")
+		j := newJourney(t, b, "sv", "pages")
 		j.publicPages()
 	})
 }
@@ -55,7 +59,7 @@ type journey struct {
 	signedIn   bool // someone has signed in: the start page is checked
 }
 
-func newJourney(t *testing.T, b *browsertest.Browser, lang string) *journey {
+func newJourney(t *testing.T, b *browsertest.Browser, lang, name string) *journey {
 	s := dbtest.New(t, dbtest.Backend{Name: "sqlite"})
 	s.SetClock(func() time.Time { return inCallWindow })
 	a := newApp(t, s)
@@ -63,7 +67,7 @@ func newJourney(t *testing.T, b *browsertest.Browser, lang string) *journey {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &journey{t: t, a: a, tab: b.NewTab(t, a.srv.URL, "journey-"+lang), lang: lang, l: bundle.For(lang)}
+	return &journey{t: t, a: a, tab: b.NewTab(t, a.srv.URL, name), lang: lang, l: bundle.For(lang)}
 }
 
 // untranslatedID is how a message id without a translation shows.
@@ -334,6 +338,7 @@ func (j *journey) publicPages() {
 	}
 	tab.Open("/tillganglighet")
 	j.page("statement", "WCAG 2.1", j.l.T("a11y.level_partial"))
+	tab.Screenshot("accessibility-statement")
 	if !tab.Has(`main a[href^="https://www.digg.se/"]`) {
 		j.t.Error("the accessibility statement does not link to DIGG's form")
 	}

@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -22,86 +21,10 @@ import (
 	"mobilityfund/handlers"
 	"mobilityfund/i18n"
 	"mobilityfund/internal/dbtest"
+	"mobilityfund/internal/oidctest"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
-
-// ssoUser is a person at the test provider. mockoidc signs real RS256 ID
-// tokens with the claims Claims returns; tamper lets a test break one
-// claim (nonce, audience, issuer, expiry) of an otherwise valid token.
-type ssoUser struct {
-	sub, email, name, unit string
-	groups                 []string
-	tamper                 func(*mockoidc.IDTokenClaims)
-}
-
-type ssoClaims struct {
-	*mockoidc.IDTokenClaims
-	Email  string   `json:"email,omitempty"`
-	Name   string   `json:"name,omitempty"`
-	Groups []string `json:"groups,omitempty"`
-	Unit   string   `json:"ou,omitempty"`
-}
-
-func (u *ssoUser) ID() string { return u.sub }
-
-func (u *ssoUser) Userinfo([]string) ([]byte, error) {
-	return json.Marshal(map[string]string{"sub": u.sub})
-}
-
-func (u *ssoUser) Claims(_ []string, c *mockoidc.IDTokenClaims) (jwt.Claims, error) {
-	if u.tamper != nil {
-		u.tamper(c)
-	}
-	return &ssoClaims{IDTokenClaims: c, Email: u.email, Name: u.name, Groups: u.groups, Unit: u.unit}, nil
-}
-
-// newProvider starts an OpenID Connect provider on a free port.
-func newProvider(t *testing.T) *mockoidc.MockOIDC {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := unstartedProvider(t)
-	startProvider(t, m, ln)
-	return m
-}
-
-// unstartedProvider returns a provider whose discovery document also
-// names an end_session_endpoint, which mockoidc lacks, so that logout
-// through the provider can be tested.
-func unstartedProvider(t *testing.T) *mockoidc.MockOIDC {
-	t.Helper()
-	m, err := mockoidc.NewServer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = m.AddMiddleware(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != mockoidc.DiscoveryEndpoint {
-				next.ServeHTTP(w, r)
-				return
-			}
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			var doc map[string]any
-			_ = json.Unmarshal(rec.Body.Bytes(), &doc)
-			doc["end_session_endpoint"] = m.Issuer() + "/logout"
-			w.Header().Set("Content-Type", "application/json")
-			_ = json.NewEncoder(w).Encode(doc)
-		})
-	})
-	return m
-}
-
-func startProvider(t *testing.T, m *mockoidc.MockOIDC, ln net.Listener) {
-	t.Helper()
-	if err := m.Start(ln, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Shutdown() })
-}
 
 // groupRoles is the mapping every SSO test app uses; the unit codes are
 // demo units.
@@ -154,7 +77,7 @@ func newSSOApp(t *testing.T, s *models.Store, m *mockoidc.MockOIDC, env map[stri
 
 // authorize starts a sign-in and lets the provider answer it; it returns
 // the callback URL the browser would be sent to.
-func (c *client) authorize(m *mockoidc.MockOIDC, u *ssoUser) string {
+func (c *client) authorize(m *mockoidc.MockOIDC, u *oidctest.User) string {
 	c.a.t.Helper()
 	r := c.get("/auth/login")
 	if r.status != http.StatusFound || !strings.HasPrefix(r.header.Get("Location"), m.AuthorizationEndpoint()) {
@@ -187,16 +110,16 @@ func (c *client) callback(rawURL string) response {
 
 // ssoLogin signs the client in through the provider and fails the test
 // unless it worked.
-func (c *client) ssoLogin(m *mockoidc.MockOIDC, u *ssoUser) {
+func (c *client) ssoLogin(m *mockoidc.MockOIDC, u *oidctest.User) {
 	c.a.t.Helper()
 	if r := c.callback(c.authorize(m, u)); r.status != http.StatusSeeOther {
 		c.a.t.Fatalf("callback: %d\n%s", r.status, r.body)
 	}
 }
 
-func anna() *ssoUser {
-	return &ssoUser{sub: "u-100", email: "anna.lindqvist@example.org", name: "Anna Lindqvist",
-		unit: "HUMUS", groups: []string{"mf-staff-humus", "unrelated"}}
+func anna() *oidctest.User {
+	return &oidctest.User{Subject: "u-100", Email: "anna.lindqvist@example.org", Name: "Anna Lindqvist",
+		Unit: "HUMUS", Groups: []string{"mf-staff-humus", "unrelated"}}
 }
 
 // ssoUserRow returns the person the provider's subject maps to, or nil.
@@ -228,7 +151,7 @@ func countRows(t *testing.T, a *app, model any) int64 {
 func TestSSOLogin(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		m := newProvider(t)
+		m := oidctest.New(t)
 		a, _, _ := newSSOApp(t, s, m, nil, true)
 		c := a.client()
 		if r := c.get("/login"); r.status != http.StatusOK || !strings.Contains(r.body, `href="/auth/login"`) {
@@ -271,7 +194,7 @@ func TestSSOLogin(t *testing.T) {
 		// finds the same person by (issuer, subject) even with another
 		// email, and replaces the browser's session with a new id.
 		again := anna()
-		again.email = "anna@new.example.org"
+		again.Email = "anna@new.example.org"
 		c2 := a.client()
 		dev := a.demoUser(workflow.RoleDecider, nil)
 		old := cookieNamed(t, c2.post("/login/dev", url.Values{"user_id": {itoa(dev.User.ID)}}), "mf_session")
@@ -282,7 +205,7 @@ func TestSSOLogin(t *testing.T) {
 		if n, _ := s.CountSessions(context.Background(), dev.User.ID); n != 0 {
 			t.Errorf("the browser's previous session survived the sign-in")
 		}
-		if n := countRows(t, a, &models.User{}); ssoUserRow(t, a, m.Issuer(), "u-100").Email != again.email || n != 12 {
+		if n := countRows(t, a, &models.User{}); ssoUserRow(t, a, m.Issuer(), "u-100").Email != again.Email || n != 12 {
 			t.Errorf("second sign-in: %d users", n)
 		}
 	})
@@ -355,14 +278,14 @@ func TestSSOLoginRefused(t *testing.T) {
 			}},
 	}
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		m := newProvider(t)
+		m := oidctest.New(t)
 		a, _, logs := newSSOApp(t, s, m, nil, true)
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				users, sessions := countRows(t, a, &models.User{}), countRows(t, a, &models.Session{})
 				c := a.client()
 				u := anna()
-				u.tamper = tc.tamper
+				u.Tamper = tc.tamper
 				cb := c.authorize(m, u)
 				if tc.broken != nil {
 					c, cb = tc.broken(t, c, m, cb)
@@ -461,7 +384,7 @@ func TestSSOProviderDownAtStart(t *testing.T) {
 		}
 		addr := ln.Addr().String()
 		ln.Close()
-		m := unstartedProvider(t)
+		m := oidctest.Unstarted(t)
 		a, sso, _ := newSSOApp(t, s, m, map[string]string{"OIDC_ISSUER": "http://" + addr + mockoidc.IssuerBase}, false)
 		c := a.client()
 		unavailable := c.t("auth.unavailable")
@@ -480,7 +403,7 @@ func TestSSOProviderDownAtStart(t *testing.T) {
 		if err != nil {
 			t.Skipf("port %s taken by someone else meanwhile: %v", addr, err)
 		}
-		startProvider(t, m, ln)
+		oidctest.Start(t, m, ln)
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
@@ -497,7 +420,7 @@ func TestSSOProviderDownAtStart(t *testing.T) {
 func TestSSOLogout(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		m := newProvider(t)
+		m := oidctest.New(t)
 		a, _, _ := newSSOApp(t, s, m, nil, true)
 		c := a.client()
 		c.ssoLogin(m, anna())
@@ -508,7 +431,7 @@ func TestSSOLogout(t *testing.T) {
 		}
 		r := c.post("/logout", nil)
 		loc, _ := url.Parse(r.header.Get("Location"))
-		if r.status != http.StatusSeeOther || !strings.HasPrefix(loc.String(), m.Issuer()+"/logout?") {
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(loc.String(), m.Issuer()+oidctest.EndSessionPath+"?") {
 			t.Fatalf("logout: %d to %q", r.status, loc)
 		}
 		if q := loc.Query(); q.Get("id_token_hint") != sess.IDToken || q.Get("post_logout_redirect_uri") != a.srv.URL+"/" || q.Get("client_id") != m.ClientID {
@@ -535,7 +458,7 @@ func TestSSOLogout(t *testing.T) {
 func TestSSODisabledPerson(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		m := newProvider(t)
+		m := oidctest.New(t)
 		a, _, _ := newSSOApp(t, s, m, nil, true)
 		c := a.client()
 		c.ssoLogin(m, anna())
@@ -628,7 +551,7 @@ func mustURL(t *testing.T, raw string) *url.URL {
 func TestProductionCookiesAndHeaders(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		m := newProvider(t)
+		m := oidctest.New(t)
 		a, _, _ := newSSOApp(t, s, m, map[string]string{"APP_ENV": "production", "BASE_URL": "https://mobility.example.se",
 			"SESSION_SECRET": strings.Repeat("s", 32), "DEMO_DATA": "false", "DEV_LOGIN": "false"}, true)
 		c := a.client()

@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"mobilityfund/config"
 	"mobilityfund/handlers"
 	"mobilityfund/internal/dbtest"
+	"mobilityfund/internal/oidctest"
 	"mobilityfund/models"
 )
 
@@ -25,13 +28,16 @@ import (
 // (finance), eva (admin); and erik, an applicant of another unit (NT).
 // Paths use the fixtures of matrixFixtures: {app} is a HUMUS application
 // ready for decision with an attachment {att}, {call} the demo call,
-// {person} and {grant} sara and her grant, {plan}, {goal}, {activity} the
+// {person} and {grant} johan and his grant, {plan}, {goal}, {activity} the
 // plan in force, {mail} a notification, {batch} a finance export batch.
 //
-// GET rows run on one application (a GET never changes anything); each
-// POST row runs on a fresh database with the visitors in column order
-// and an empty form, so a status such as 409 or 422 means "let through
-// by authorization, refused by the rules".
+// All rows run on one application per database: GET rows first (a GET
+// never changes anything), then POST rows in table order, each visitor
+// in column order from a browser of their own with an empty form (or the
+// one in matrixForms). A status such as 409 or 422 means "let through by
+// authorization, refused by the rules". The fixtures are chosen so that
+// no POST changes what a later row sees: {grant} belongs to johan, who is
+// not a visitor, and the attachment anna deletes is not used afterwards.
 
 const (
 	ok       = http.StatusOK
@@ -52,10 +58,13 @@ var visitorNames = [8]string{"anonymous", "applicant", "unit_head", "coordinator
 // matrixSubjects are the demo subjects behind the columns ("" anonymous).
 var matrixSubjects = [8]string{"", "anna", "maria", "sara", "karin", "peter", "eva", "erik"}
 
-var matrix = []struct {
+// matrixRow is one route and what each visitor gets.
+type matrixRow struct {
 	method, route, path string
 	want                visitors
-}{
+}
+
+var matrix = []matrixRow{
 	// Public pages.
 	{"GET", "/healthz", "/healthz", visitors{ok, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/readyz", "/readyz", visitors{ok, ok, ok, ok, ok, ok, ok, ok}},
@@ -179,34 +188,41 @@ func TestRouteMatrix(t *testing.T) {
 	for _, b := range dbtest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			m := newProvider(t)
-			shared, _, _ := newSSOApp(t, dbtest.New(t, b), m, nil, true)
-			fx := matrixFixtures(t, shared.store)
-			for _, key := range missing {
-				method, route, _ := strings.Cut(key, " ")
-				got := askAll(t, shared, fx, method, fillPath(route, fx), "")
-				t.Errorf("route %s has no row in the matrix in handlers/authz_test.go; add (after checking it):\n\t{%q, %q, %q, %s},",
-					key, method, route, fillPath(route, fx), got)
-			}
-			for _, row := range matrix {
+			m := oidctest.New(t)
+			a, _, _ := newSSOApp(t, dbtest.New(t, b), m, nil, true)
+			fx := matrixFixtures(t, a.store)
+			// GET rows first: they change nothing; then POST rows in
+			// table order, each visitor from a browser of their own.
+			ordered := slices.Clone(matrix)
+			slices.SortStableFunc(ordered, func(x, y matrixRow) int {
+				return cmp.Compare(boolInt(x.method == http.MethodPost), boolInt(y.method == http.MethodPost))
+			})
+			for _, row := range ordered {
 				if !registered[routeKey(row.method, row.route)] {
 					continue
 				}
 				t.Run(row.method+" "+row.route, func(t *testing.T) {
-					a, f := shared, fx
-					if row.method == http.MethodPost {
-						t.Parallel()
-						a = newApp(t, dbtest.New(t, b))
-						f = matrixFixtures(t, a.store)
-					}
-					got := askAll(t, a, f, row.method, fillPath(row.path, f), fillPath(matrixForms[routeKey(row.method, row.route)], f))
+					got := askAll(t, a, fx, row.method, fillPath(row.path, fx), fillPath(matrixForms[routeKey(row.method, row.route)], fx))
 					if got != row.want {
 						t.Errorf("%s %s:\n got  %s\n want %s", row.method, row.path, got, row.want)
 					}
 				})
 			}
+			for _, key := range missing {
+				method, route, _ := strings.Cut(key, " ")
+				got := askAll(t, a, fx, method, fillPath(route, fx), "")
+				t.Errorf("route %s has no row in the matrix in handlers/authz_test.go; add (after checking it):\n\t{%q, %q, %q, %s},",
+					key, method, route, fillPath(route, fx), got)
+			}
 		})
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // String prints a row as Go, with the visitors named in a comment.
@@ -284,7 +300,7 @@ func fillPath(path string, fx map[string]string) string {
 // Relies on the demo data: the HUMUS applications "Språkstöd inför
 // utlandsstudier" (ready for decision) and "Utbytesvecka i Bologna för
 // lärarstudenter" (anna's draft), the granted NT application that finance
-// exports, the plan in force, sara and peter.
+// exports, the plan in force, johan (future decider) and peter.
 func matrixFixtures(t *testing.T, s *models.Store) map[string]string {
 	t.Helper()
 	ctx := context.Background()
@@ -306,7 +322,7 @@ func matrixFixtures(t *testing.T, s *models.Store) map[string]string {
 		}
 		return a
 	}
-	sara, anna, peter := actor("sara"), actor("anna"), actor("peter")
+	johan, anna, peter := actor("johan"), actor("anna"), actor("peter")
 	app := first("applications", "title = ?", "Språkstöd inför utlandsstudier")
 	draft := first("applications", "title = ?", "Utbytesvecka i Bologna för lärarstudenter")
 	att, err := s.AddAttachment(ctx, draft, anna, "plan.pdf", []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"))
@@ -341,8 +357,8 @@ func matrixFixtures(t *testing.T, s *models.Store) map[string]string {
 		"draft":    itoa(draft),
 		"att":      itoa(att.ID),
 		"call":     itoa(first("calls", "1 = 1")),
-		"person":   itoa(sara.User.ID),
-		"grant":    itoa(sara.Grants[0].ID),
+		"person":   itoa(johan.User.ID),
+		"grant":    itoa(first("role_grants", "user_id = ?", johan.User.ID)),
 		"plan":     itoa(plan),
 		"goal":     itoa(first("plan_goals", "area_id IN (SELECT id FROM plan_areas WHERE plan_id = ?)", plan)),
 		"activity": itoa(first("plan_activities", "1 = 1")),

@@ -66,9 +66,9 @@ type followup struct {
 }
 
 // loadFollowup reads the filter from the query string (plan, call, unit,
-// year) and sums the follow-up for the signed-in person's scope. A unit
+// year, defaultYear when there is none; 0 is every year) and sums the follow-up for the signed-in person's scope. A unit
 // outside the scope is a NotFoundError, as if it did not exist.
-func (h *Handler) loadFollowup(c *gin.Context) (*followup, error) {
+func (h *Handler) loadFollowup(c *gin.Context, defaultYear int) (*followup, error) {
 	ctx := c.Request.Context()
 	org, err := h.store.OrgChart(ctx)
 	if err != nil {
@@ -78,6 +78,9 @@ func (h *Handler) loadFollowup(c *gin.Context) (*followup, error) {
 	q := c.Request.URL.Query()
 	f := models.FollowupFilter{PlanID: queryID(q, "plan"), CallID: queryID(q, "call"), UnitID: queryID(q, "unit"), Scope: scope}
 	f.Year, _ = strconv.Atoi(q.Get("year"))
+	if q.Get("year") == "" {
+		f.Year = defaultYear
+	}
 	if _, ok := org.Unit(f.UnitID); f.UnitID != 0 && (!ok || !scope.Covers(f.UnitID)) {
 		return nil, &models.NotFoundError{What: "unit", ID: f.UnitID}
 	}
@@ -108,13 +111,15 @@ func (h *Handler) loadFollowup(c *gin.Context) (*followup, error) {
 		}
 	}
 	sums := map[models.FollowupKey][]models.FollowupSums{}
-	for _, key := range []models.FollowupKey{models.ByTotal, models.ByActivity, models.ByGoal, models.ByArea, models.ByUnit, models.ByCall, models.ByNeolaia} {
+	for _, key := range []models.FollowupKey{models.ByActivity, models.ByGoal, models.ByArea, models.ByUnit, models.ByCall, models.ByNeolaia} {
 		if sums[key], err = h.store.FollowupSumsBy(ctx, f, key); err != nil {
 			return nil, err
 		}
 	}
-	if len(sums[models.ByTotal]) == 1 {
-		d.Total = sums[models.ByTotal][0]
+	// Every application belongs to exactly one call, so the calls' rows
+	// add up to the total without another query.
+	for _, s := range sums[models.ByCall] {
+		d.Total.Add(s)
 	}
 	byKey := func(rows []models.FollowupSums) map[int64]models.FollowupSums {
 		m := make(map[int64]models.FollowupSums, len(rows))
@@ -202,7 +207,7 @@ func percent(part, whole int64, lang string) string {
 // showFollowup shows the follow-up: plan areas, goals and activities,
 // units and faculties, NEOLAiA, calls and the pot over time.
 func (h *Handler) showFollowup(c *gin.Context) {
-	d, err := h.loadFollowup(c)
+	d, err := h.loadFollowup(c, 0)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -212,16 +217,9 @@ func (h *Handler) showFollowup(c *gin.Context) {
 
 // showYearlyReport shows the follow-up as a printable report for the
 // vice-rector: the same sums without the filter form and links, with
-// the print stylesheet doing the rest. Without a year it redirects to
-// this year's report.
+// the print stylesheet doing the rest. Without a year it is this year's.
 func (h *Handler) showYearlyReport(c *gin.Context) {
-	if c.Query("year") == "" {
-		q := c.Request.URL.Query()
-		q.Set("year", strconv.Itoa(h.store.Now().Year()))
-		c.Redirect(http.StatusSeeOther, "/followup/yearly?"+q.Encode())
-		return
-	}
-	d, err := h.loadFollowup(c)
+	d, err := h.loadFollowup(c, h.store.Now().Year())
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -264,7 +262,7 @@ func unitRecord(l *i18n.Localizer, r unitRow) []string {
 // Excel: UTF-8 with BOM, semicolons, decimal comma, and text cells that
 // could be read as formulas neutralised.
 func (h *Handler) exportFollowupCSV(c *gin.Context) {
-	d, err := h.loadFollowup(c)
+	d, err := h.loadFollowup(c, 0)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -308,7 +306,7 @@ func exportName(d *followup) string {
 // every funded activity with its plan goal and the category
 // "Internationalisering", and the follow-up per unit.
 func (h *Handler) exportFollowupXLSX(c *gin.Context) {
-	d, err := h.loadFollowup(c)
+	d, err := h.loadFollowup(c, 0)
 	if err != nil {
 		h.fail(c, err)
 		return

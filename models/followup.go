@@ -207,7 +207,7 @@ func (s *Store) followupBase(ctx context.Context, f FollowupFilter) (*gorm.DB, e
 }
 
 // FollowupSumsBy sums the follow-up grouped by key, in one SQL query.
-// Rows come in key order.
+// Rows come in key order. It returns only database errors.
 func (s *Store) FollowupSumsBy(ctx context.Context, f FollowupFilter, key FollowupKey) ([]FollowupSums, error) {
 	q, err := s.followupBase(ctx, f)
 	if err != nil {
@@ -262,7 +262,8 @@ func (s *Store) monthOf(col string) string {
 	return "substr(" + col + ", 1, 7)"
 }
 
-// FollowupMonths sums the pot's movements by month, in month order.
+// FollowupMonths sums the pot's movements by month, in month order. It
+// returns only database errors.
 func (s *Store) FollowupMonths(ctx context.Context, f FollowupFilter) ([]MonthSums, error) {
 	type part struct {
 		Month string
@@ -314,7 +315,7 @@ func (s *Store) FollowupMonths(ctx context.Context, f FollowupFilter) ([]MonthSu
 }
 
 // FollowupCalls returns the calls the filter covers, oldest first, and the
-// sum of their budgets.
+// sum of their budgets. It returns only database errors.
 func (s *Store) FollowupCalls(ctx context.Context, f FollowupFilter) ([]Call, int64, error) {
 	q := s.conn(ctx).Where("plan_id = ?", f.PlanID)
 	if f.CallID != 0 {
@@ -372,7 +373,8 @@ func (r OperationalRow) Number() string {
 const OperationalPlanCategory = "Internationalisering"
 
 // OperationalRows lists every funded application of the filter once per
-// linked activity, in unit, application and plan order.
+// linked activity, in unit, application and plan order. It returns only
+// database errors.
 func (s *Store) OperationalRows(ctx context.Context, f FollowupFilter) ([]OperationalRow, error) {
 	q, err := s.followupBase(ctx, f)
 	if err != nil {

@@ -186,7 +186,8 @@ func (p *Plan) PickableActivities() []PlanActivity {
 }
 
 // PickableActivityIDs returns which of ids are activities of plan planID
-// that are not retired; a form checks new links against it.
+// that are not retired; a form checks new links against it. It returns
+// only database errors.
 func (s *Store) PickableActivityIDs(ctx context.Context, planID int64, ids []int64) ([]int64, error) {
 	var out []int64
 	if len(ids) == 0 {

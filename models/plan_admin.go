@@ -27,7 +27,8 @@ const (
 	planActionEditActivity = "plan_activity_edit"
 )
 
-// Plans returns every plan, newest period first.
+// Plans returns every plan, newest period first. It returns only
+// database errors.
 func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
 	var plans []Plan
 	err := s.conn(ctx).Order("starts_on DESC, id DESC").Find(&plans).Error

@@ -20,14 +20,15 @@ const AxeVersion = "4.14.1"
 var AxeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
 
 // AxeDir is where axe-core is installed: a cache directory outside the
-// repository, $MOBILITYFUND_AXE_DIR or the user's cache directory.
+// repository, $MOBILITYFUND_AXE_DIR or the user's cache directory (the
+// system's temporary directory when there is none, as without HOME).
 func AxeDir() (string, error) {
 	if d := os.Getenv("MOBILITYFUND_AXE_DIR"); d != "" {
 		return d, nil
 	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return "", err
+		cache = os.TempDir()
 	}
 	return filepath.Join(cache, "mobilityfund-axe", AxeVersion), nil
 }
