@@ -144,7 +144,7 @@ func (s *Store) CreateDraft(ctx context.Context, actor *Actor, callID int64, d D
 		if err := tx.Create(&app).Error; err != nil {
 			return err
 		}
-		if err := s.writeDraftParts(ctx, tx, &app, call, d); err != nil {
+		if err := s.writeDraftParts(ctx, tx, &app, call, d, nil); err != nil {
 			return err
 		}
 		return s.audit(tx, &app, actor, "create", "", now)
@@ -193,10 +193,14 @@ func (s *Store) SaveDraft(ctx context.Context, id int64, version int, actor *Act
 		if err := tx.Where("application_id = ?", id).Delete(&BudgetLine{}).Error; err != nil {
 			return err
 		}
+		var kept []int64
+		if err := tx.Model(&ApplicationActivity{}).Where("application_id = ?", id).Pluck("activity_id", &kept).Error; err != nil {
+			return err
+		}
 		if err := tx.Where("application_id = ?", id).Delete(&ApplicationActivity{}).Error; err != nil {
 			return err
 		}
-		if err := s.writeDraftParts(ctx, tx, &app, &call, d); err != nil {
+		if err := s.writeDraftParts(ctx, tx, &app, &call, d, kept); err != nil {
 			return err
 		}
 		return s.audit(tx, &app, actor, "edit", "", now)
@@ -250,9 +254,11 @@ func (d Draft) copyTo(app *Application) {
 		d.ExpectedMobilityWindows, d.ExpectedPartnerAgreements, strings.TrimSpace(d.ExpectedOther)
 }
 
-// writeDraftParts inserts the budget lines and the activity links; every
-// activity must belong to the call's plan.
-func (s *Store) writeDraftParts(ctx context.Context, tx *gorm.DB, app *Application, call *Call, d Draft) error {
+// writeDraftParts inserts the budget lines and the activity links. A new
+// link must be to an activity of the call's plan that is not retired;
+// kept are the links the application had, which stay even when their
+// activity has been retired since.
+func (s *Store) writeDraftParts(ctx context.Context, tx *gorm.DB, app *Application, call *Call, d Draft, kept []int64) error {
 	for i, l := range d.Lines {
 		line := BudgetLine{ApplicationID: app.ID, Position: i + 1, Category: l.Category,
 			Description: strings.TrimSpace(l.Description), AmountOre: l.AmountOre}
@@ -264,15 +270,17 @@ func (s *Store) writeDraftParts(ctx context.Context, tx *gorm.DB, app *Applicati
 		return nil
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(d.ActivityIDs)))
-	var n int64
-	err := tx.Model(&PlanActivity{}).
-		Joins("JOIN plan_goals ON plan_goals.id = plan_activities.goal_id").
-		Joins("JOIN plan_areas ON plan_areas.id = plan_goals.area_id").
-		Where("plan_activities.id IN ? AND plan_areas.plan_id = ?", ids, call.PlanID).Count(&n).Error
+	var added []int64
+	for _, id := range ids {
+		if !slices.Contains(kept, id) {
+			added = append(added, id)
+		}
+	}
+	pickable, err := s.PickableActivityIDs(ctx, call.PlanID, added)
 	if err != nil {
 		return err
 	}
-	if int(n) != len(ids) {
+	if len(pickable) != len(added) {
 		return &workflow.ValidationError{Fields: map[string]string{"activities": "error.invalid_choice"}}
 	}
 	for _, id := range ids {

@@ -142,6 +142,31 @@ func TestDrafts(t *testing.T) {
 			}
 		})
 
+		t.Run("RetiredActivity", func(t *testing.T) {
+			app, err := s.CreateDraft(ctx, f.anna, f.callID, f.draft())
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, _ := s.CurrentPlan(ctx)
+			other := plan.Activities()[2].ID
+			now := s.Now()
+			if err := s.DB().Model(&models.PlanActivity{}).Where("id IN ?", []int64{f.activity, other}).
+				Update("retired_at", now).Error; err != nil {
+				t.Fatal(err)
+			}
+			defer s.DB().Model(&models.PlanActivity{}).Where("id IN ?", []int64{f.activity, other}).Update("retired_at", nil)
+			// The link the draft had stays; a new one to a retired activity is refused.
+			if _, err := s.SaveDraft(ctx, app.ID, 1, f.anna, f.draft()); err != nil {
+				t.Fatalf("keeping a retired activity: %v", err)
+			}
+			d := f.draft()
+			d.ActivityIDs = append(d.ActivityIDs, other)
+			var invalid *workflow.ValidationError
+			if _, err := s.SaveDraft(ctx, app.ID, 2, f.anna, d); !errors.As(err, &invalid) || invalid.Fields["activities"] == "" {
+				t.Errorf("linking a retired activity: %v", err)
+			}
+		})
+
 		t.Run("NotEditableOnceSubmitted", func(t *testing.T) {
 			d := f.draft()
 			for i, name := range workflow.ConsiderationFields {
