@@ -137,8 +137,9 @@ func (v *ReportView) UnspentOre() int64 {
 	return max(v.Detail.App.GrantedOre-v.Report.SpentOre, 0)
 }
 
-// ReportPage loads application id's report for actor. It returns a
-// NotFoundError when the actor may not see the application.
+// ReportPage loads application id's report for actor; a draft only for
+// those who may edit it. It returns a NotFoundError when the actor may not
+// see the application.
 func (s *Store) ReportPage(ctx context.Context, actor *Actor, id int64) (*ReportView, error) {
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
@@ -168,6 +169,10 @@ func (s *Store) ReportPage(ctx context.Context, actor *Actor, id int64) (*Report
 		case o.Action == workflow.ActionAcceptReport:
 			v.ReviewBlocked = o.Blocked
 		}
+	}
+	// A draft is the applicants' own until they submit it.
+	if !v.CanEdit && v.Report.SubmittedAt == nil {
+		v.Report, v.Saved = Report{}, false
 	}
 	now := s.now()
 	v.Overdue = v.CanEdit && v.Report.SubmittedAt == nil && now.After(d.Call.ReportDueOn.AddDate(0, 0, 1))

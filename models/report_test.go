@@ -90,6 +90,12 @@ func TestReportReturnsUnspentMoney(t *testing.T) {
 		if err := s.SaveReport(ctx, erik, app.ID, app.Version, draft, false); err != nil {
 			t.Fatalf("draft: %v", err)
 		}
+		if v, err := s.ReportPage(ctx, sara, app.ID); err != nil || v.Saved || v.Report.SpentOre != 0 {
+			t.Errorf("the coordinator sees the draft: %+v %v", v, err)
+		}
+		if v, err := s.ReportPage(ctx, erik, app.ID); err != nil || !v.Saved || v.Report.SpentOre != spent {
+			t.Errorf("the applicant's draft: %+v %v", v, err)
+		}
 		if err := s.SaveReport(ctx, erik, app.ID, app.Version, fullReport(spent), true); err != nil {
 			t.Fatalf("submit: %v", err)
 		}
