@@ -56,6 +56,7 @@ func Variables() []Variable {
 		{"SMTP_PASSWORD", "", "SMTP password."},
 		{"SMTP_FROM", "Mobility Fund <noreply@localhost>", "Sender of notification mail."},
 		{"SMTP_TLS", "starttls", "`starttls`, `tls` or `none`."},
+		{"CONTACT_EMAIL", "the address in SMTP_FROM", "Where people write about the service, named in the accessibility statement."},
 	}
 }
 
@@ -70,6 +71,8 @@ type Config struct {
 	DevLogin    bool
 
 	SessionSecret string
+	// ContactEmail is where people write about the service.
+	ContactEmail string
 
 	OIDC OIDC
 	SMTP SMTP
@@ -119,6 +122,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ListenAddr:    get("LISTEN_ADDR", "127.0.0.1:8080"),
 		BaseURL:       strings.TrimRight(get("BASE_URL", "http://127.0.0.1:8080"), "/"),
 		SessionSecret: getenv("SESSION_SECRET"),
+		ContactEmail:  getenv("CONTACT_EMAIL"),
 	}
 	if c.Env != Development && c.Env != Production {
 		problems = append(problems, fmt.Sprintf("APP_ENV must be %q or %q, not %q", Development, Production, c.Env))

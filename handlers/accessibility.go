@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/mail"
@@ -29,7 +30,7 @@ func (h *Handler) showAccessibilityPage(c *gin.Context) {
 	}
 	h.render(c, http.StatusOK, "accessibility", gin.H{
 		"Organisation": org,
-		"Contact":      contactAddress(h.cfg.SMTP.From),
+		"Contact":      contactAddress(cmp.Or(h.cfg.ContactEmail, h.cfg.SMTP.From)),
 		"DIGG":         diggReportURL,
 	})
 }
