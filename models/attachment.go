@@ -75,7 +75,7 @@ func (s *Store) AddAttachment(ctx context.Context, id int64, actor *Actor, name 
 		SizeBytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Data: data, UploadedBy: actor.User.ID}
 	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		var app Application
-		if _, err := s.lockEditable(ctx, tx, id, 0, actor, &app); err != nil {
+		if _, err := s.lockEditable(ctx, tx, id, anyVersion, actor, &app); err != nil {
 			return err
 		}
 		var n int64
@@ -149,7 +149,7 @@ func (s *Store) AttachmentFile(ctx context.Context, v Visibility, appID, id int6
 func (s *Store) RemoveAttachment(ctx context.Context, appID, id int64, actor *Actor) error {
 	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		var app Application
-		if _, err := s.lockEditable(ctx, tx, appID, 0, actor, &app); err != nil {
+		if _, err := s.lockEditable(ctx, tx, appID, anyVersion, actor, &app); err != nil {
 			return err
 		}
 		var att Attachment

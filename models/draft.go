@@ -214,18 +214,9 @@ func (s *Store) SaveDraft(ctx context.Context, id int64, version int, actor *Act
 // lockEditable loads application id for an edit under a row lock and
 // checks visibility, version and the right to edit.
 func (s *Store) lockEditable(ctx context.Context, tx *gorm.DB, id int64, version int, actor *Actor, app *Application) (*OrgChart, error) {
-	chart, err := s.OrgChart(ctx)
+	chart, err := s.lockVisible(ctx, tx, id, version, actor, app)
 	if err != nil {
 		return nil, err
-	}
-	if err := s.forUpdate(tx).First(app, id).Error; err != nil {
-		return nil, notFound(err, "application", id)
-	}
-	if !VisibilityOf(actor, chart).Allows(app.UnitID, app.CreatedBy) {
-		return nil, &NotFoundError{What: "application", ID: id}
-	}
-	if version != 0 && app.Version != version {
-		return nil, &StaleError{Have: version, Current: app.Version}
 	}
 	w := workflow.Application{ID: app.ID, State: app.State, UnitID: app.UnitID, UnitPath: chart.Path(app.UnitID)}
 	if err := workflow.Editable(w, actor.Workflow); err != nil {

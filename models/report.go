@@ -202,19 +202,10 @@ func (s *Store) reportOptions(ctx context.Context, actor *Actor, app *Applicatio
 // waiting for a report, and a *workflow.ValidationError for bad input.
 func (s *Store) SaveReport(ctx context.Context, actor *Actor, id int64, version int, in ReportInput, submit bool) error {
 	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
-		chart, err := s.OrgChart(ctx)
+		var app Application
+		chart, err := s.lockVisible(ctx, tx, id, version, actor, &app)
 		if err != nil {
 			return err
-		}
-		var app Application
-		if err := s.forUpdate(tx).First(&app, id).Error; err != nil {
-			return notFound(err, "application", id)
-		}
-		if !VisibilityOf(actor, chart).Allows(app.UnitID, app.CreatedBy) {
-			return &NotFoundError{What: "application", ID: id}
-		}
-		if app.Version != version {
-			return &StaleError{Have: version, Current: app.Version}
 		}
 		var call Call
 		if err := tx.First(&call, app.CallID).Error; err != nil {

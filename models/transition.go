@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"strconv"
 	"time"
 
@@ -30,19 +31,10 @@ var moneyActions = map[workflow.Action]bool{
 func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, action workflow.Action, in workflow.Input) (*Application, error) {
 	var result Application
 	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
-		chart, err := s.OrgChart(ctx)
+		var app Application
+		chart, err := s.lockVisible(ctx, tx, id, version, actor, &app)
 		if err != nil {
 			return err
-		}
-		var app Application
-		if err := s.forUpdate(tx).First(&app, id).Error; err != nil {
-			return notFound(err, "application", id)
-		}
-		if !VisibilityOf(actor, chart).Allows(app.UnitID, app.CreatedBy) {
-			return &NotFoundError{What: "application", ID: id}
-		}
-		if app.Version != version {
-			return &StaleError{Have: version, Current: app.Version}
 		}
 		q := tx
 		if moneyActions[action] {
@@ -104,6 +96,32 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 		return nil, err
 	}
 	return &result, nil
+}
+
+// anyVersion asks lockVisible not to check the version: for changes that
+// cannot conflict with others, such as adding a file.
+const anyVersion = math.MinInt
+
+// lockVisible loads application id into app under a row lock, for an
+// actor who may see it and saw it at version (or anyVersion). It returns
+// the org chart it checked visibility with, a NotFoundError when the
+// application does not exist or is not visible, and a *StaleError when
+// version is not current.
+func (s *Store) lockVisible(ctx context.Context, tx *gorm.DB, id int64, version int, actor *Actor, app *Application) (*OrgChart, error) {
+	chart, err := s.OrgChart(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.forUpdate(tx).First(app, id).Error; err != nil {
+		return nil, notFound(err, "application", id)
+	}
+	if !VisibilityOf(actor, chart).Allows(app.UnitID, app.CreatedBy) {
+		return nil, &NotFoundError{What: "application", ID: id}
+	}
+	if version != anyVersion && app.Version != version {
+		return nil, &StaleError{Have: version, Current: app.Version}
+	}
+	return chart, nil
 }
 
 func auditAmount(action workflow.Action, in workflow.Input, out workflow.Outcome) int64 {
