@@ -39,7 +39,7 @@ func Variables() []Variable {
 		{"BASE_URL", "http://127.0.0.1:8080", "Public address of the application, used in links in email and for the OIDC redirect."},
 		{"DEMO_DATA", "true in development", "Load the demo units, users and applications on start-up (`true`/`false`). Not allowed in production."},
 		{"DEV_LOGIN", "true in development", "Offer the development sign-in page listing the demo users. Not allowed in production."},
-		{"SESSION_SECRET", "", "Secret that signs session cookies, at least 32 characters. Required in production; development uses a random one per start."},
+		{"SESSION_SECRET", "", "Secret that keys the session-id hash and seals the sign-in cookie, at least 32 characters. Required in production; development uses a random one per start."},
 		{"OIDC_ISSUER", "", "Issuer URL of the university's OpenID Connect provider (discovery). Required in production."},
 		{"OIDC_CLIENT_ID", "", "Client ID registered with the provider."},
 		{"OIDC_CLIENT_SECRET", "", "Client secret registered with the provider."},
