@@ -78,7 +78,7 @@ func New(d Deps) (http.Handler, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	// Sessions are rows in the database (handlers/session.go).
-	r.Use(h.recoverer(), securityHeaders(d.Config.Production()), h.identify())
+	r.Use(h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production()), h.identify())
 	h.routes(r)
 
 	// Browsers send Sec-Fetch-Site or Origin with every request; a

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -143,5 +144,21 @@ func (h *Handler) requireRole(roles ...workflow.Role) gin.HandlerFunc {
 		}
 		h.fail(c, workflow.ErrForbidden)
 		c.Abort()
+	}
+}
+
+// accessLog writes one line per request: method, path (never the query
+// string, which may hold what people searched for), status, duration and
+// who asked, so that an operator can follow what happened.
+func (h *Handler) accessLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		var user int64
+		if a := actorOf(c); a != nil {
+			user = a.User.ID
+		}
+		h.log.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
+			"status", c.Writer.Status(), "duration", time.Since(start).Round(time.Microsecond), "user", user)
 	}
 }

@@ -25,6 +25,8 @@ import (
 	"syscall"
 	_ "time/tzdata" // Europe/Stockholm on machines without a zoneinfo database
 
+	"github.com/gin-gonic/gin"
+
 	"mobilityfund/config"
 	"mobilityfund/handlers"
 	"mobilityfund/i18n"
@@ -33,6 +35,9 @@ import (
 )
 
 func main() {
+	// The handlers log every request themselves; gin's debug listing of
+	// routes at start-up is noise for the people running it.
+	gin.SetMode(gin.ReleaseMode)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, nil); err != nil {
