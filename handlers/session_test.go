@@ -1,0 +1,152 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"mobilityfund/config"
+	"mobilityfund/handlers"
+	"mobilityfund/internal/dbtest"
+	"mobilityfund/internal/oidctest"
+	"mobilityfund/models"
+	"mobilityfund/workflow"
+)
+
+// TestSessionCookie checks the cookie's attributes in development, that
+// each sign-in issues a new session id and deletes the old session, and
+// that the idle timeout signs a person out (moving the store's clock).
+func TestSessionCookie(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		a := newApp(t, s)
+		c := a.client()
+		anna := a.demoUser(workflow.RoleApplicant, nil)
+		r := c.post("/login/dev", url.Values{"user_id": {itoa(anna.User.ID)}})
+		first := cookieNamed(t, r, "mf_session")
+		if !first.HttpOnly || first.SameSite != http.SameSiteLaxMode || first.Secure || first.Path != "/" {
+			t.Errorf("session cookie attributes: %+v", first)
+		}
+		r = c.post("/login/dev", url.Values{"user_id": {itoa(anna.User.ID)}})
+		second := cookieNamed(t, r, "mf_session")
+		if second.Value == first.Value {
+			t.Error("signing in again kept the session id")
+		}
+		if n, _ := s.CountSessions(context.Background(), anna.User.ID); n != 1 {
+			t.Errorf("%d sessions after signing in twice in one browser, want 1", n)
+		}
+		old := a.client()
+		old.http.Jar.SetCookies(mustURL(t, a.srv.URL), []*http.Cookie{{Name: "mf_session", Value: first.Value}})
+		if r := old.get("/applications"); r.status != http.StatusSeeOther {
+			t.Errorf("the replaced session id still works: %d", r.status)
+		}
+
+		if r := c.get("/applications"); r.status != http.StatusOK {
+			t.Fatalf("/applications: %d", r.status)
+		}
+		start := s.Now()
+		s.SetClock(func() time.Time { return start.Add(models.SessionIdleTimeout + time.Minute) })
+		if r := c.get("/applications"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+			t.Errorf("after the idle timeout: %d", r.status)
+		}
+		if n, _ := s.CountSessions(context.Background(), anna.User.ID); n != 0 {
+			t.Errorf("timed-out session not deleted")
+		}
+	})
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestProductionCookiesAndHeaders signs in through the provider in
+// production mode: every cookie is Secure, and responses carry HSTS besides
+// the headers development has.
+func TestProductionCookiesAndHeaders(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		m := oidctest.New(t)
+		a, _, _ := newSSOApp(t, s, m, map[string]string{"APP_ENV": "production", "BASE_URL": "https://mobility.example.se",
+			"SESSION_SECRET": strings.Repeat("s", 32), "DEMO_DATA": "false", "DEV_LOGIN": "false"}, true)
+		c := a.client()
+		r := c.get("/")
+		for name, want := range map[string]string{
+			"Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+			"X-Content-Type-Options":    "nosniff",
+			"X-Frame-Options":           "DENY",
+			"Referrer-Policy":           "same-origin",
+		} {
+			if got := r.header.Get(name); got != want {
+				t.Errorf("%s = %q, want %q", name, got, want)
+			}
+		}
+		if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("CSP = %q", csp)
+		}
+		r = c.get("/auth/login")
+		flow := cookieNamed(t, r, "mf_login")
+		if !flow.Secure || !flow.HttpOnly || flow.SameSite != http.SameSiteLaxMode || flow.Path != "/auth/" || flow.MaxAge <= 0 || flow.MaxAge > 600 {
+			t.Errorf("sign-in cookie attributes: %+v", flow)
+		}
+		m.QueueUser(anna())
+		resp, err := http.DefaultTransport.RoundTrip(mustRequest(t, r.header.Get("Location")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		// The provider sends the browser to the registered https address;
+		// the test delivers it to the test server with the Secure cookie,
+		// as a browser would over https.
+		cb := mustURL(t, resp.Header.Get("Location"))
+		req := mustRequest(t, a.srv.URL+"/auth/callback?"+cb.RawQuery)
+		req.AddCookie(&http.Cookie{Name: "mf_login", Value: flow.Value})
+		r = c.do(req)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("callback: %d\n%s", r.status, r.body)
+		}
+		sess := cookieNamed(t, r, "mf_session")
+		if !sess.Secure || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode {
+			t.Errorf("production session cookie attributes: %+v", sess)
+		}
+	})
+}
+
+func mustRequest(t *testing.T, raw string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// TestNewOIDCRefusesBadSettings checks the settings that stop the
+// application at start-up.
+func TestNewOIDCRefusesBadSettings(t *testing.T) {
+	t.Parallel()
+	good := config.OIDC{Issuer: "https://idp.example.org", ClientID: "mf", ClaimGroups: "groups", GroupRoles: "staff=applicant@HUMUS"}
+	if _, err := handlers.NewOIDC(good); err != nil {
+		t.Fatal(err)
+	}
+	for name, mutate := range map[string]func(*config.OIDC){
+		"NoIssuer":       func(c *config.OIDC) { c.Issuer = "" },
+		"NoClientID":     func(c *config.OIDC) { c.ClientID = "" },
+		"UnknownRole":    func(c *config.OIDC) { c.GroupRoles = "staff=rector" },
+		"Malformed":      func(c *config.OIDC) { c.GroupRoles = "staff" },
+		"MappingNoClaim": func(c *config.OIDC) { c.ClaimGroups = "" },
+	} {
+		cfg := good
+		mutate(&cfg)
+		if _, err := handlers.NewOIDC(cfg); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
