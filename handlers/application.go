@@ -127,6 +127,7 @@ type applicationPage struct {
 	Timeline    []models.TimelineEntry
 	Plan        *models.Plan
 	Editable    bool
+	editErr     error // why not, when not Editable
 }
 
 // loadApplicationPage loads everything the application page shows, for a
@@ -172,7 +173,8 @@ func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPag
 		return nil, err
 	}
 	w := workflow.Application{ID: d.App.ID, State: d.App.State, UnitID: d.App.UnitID, UnitPath: chart.Path(d.App.UnitID)}
-	p.Editable = workflow.Editable(w, me.Workflow) == nil
+	p.editErr = workflow.Editable(w, me.Workflow)
+	p.Editable = p.editErr == nil
 	return p, nil
 }
 

@@ -183,7 +183,7 @@ func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftFo
 		return
 	}
 	if !p.Editable {
-		h.fail(c, workflow.Editable(workflow.Application{State: p.Detail.App.State}, workflow.Actor{}))
+		h.fail(c, p.editErr)
 		return
 	}
 	chart, err := h.store.OrgChart(ctx)

@@ -107,3 +107,20 @@ func TestDeadlineExtension(t *testing.T) {
 		}
 	})
 }
+
+// TestEditPageRefusals checks why the form of an application is refused:
+// 409 once it has left the applicants, 403 for someone who is not one.
+func TestEditPageRefusals(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		a := newApp(t, s)
+		rows, _ := s.Applications(context.Background(), models.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateSubmitted})
+		edit := "/applications/" + itoa(rows[0].ID) + "/edit"
+		if r := a.demo("james").get(edit); r.status != http.StatusConflict {
+			t.Errorf("applicant editing a submitted application: %d, want 409", r.status)
+		}
+		if r := a.demo("maria").get(edit); r.status != http.StatusForbidden {
+			t.Errorf("unit head editing: %d, want 403", r.status)
+		}
+	})
+}
