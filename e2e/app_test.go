@@ -1,16 +1,11 @@
 package e2e
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"mobilityfund/config"
-	"mobilityfund/handlers"
-	"mobilityfund/i18n"
+	"mobilityfund/internal/apptest"
 	"mobilityfund/models"
 )
 
@@ -27,26 +22,6 @@ type app struct {
 
 func newApp(t *testing.T, s *models.Store) *app {
 	t.Helper()
-	if err := s.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := handlers.New(handlers.Deps{
-		Config: cfg, Store: s, I18n: bundle,
-		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := apptest.Server(t, s)
 	return &app{srv: srv, store: s}
 }

@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -12,9 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"mobilityfund/config"
-	"mobilityfund/handlers"
-	"mobilityfund/i18n"
+	"mobilityfund/internal/apptest"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
@@ -28,27 +25,7 @@ type app struct {
 
 func newApp(t *testing.T, s *models.Store) *app {
 	t.Helper()
-	if err := s.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := handlers.New(handlers.Deps{
-		Config: cfg, Store: s, I18n: bundle,
-		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := apptest.Server(t, s)
 	return &app{t: t, srv: srv, store: s}
 }
 
