@@ -95,14 +95,14 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 		cells[6] = l.CostCentre
 		cells[7] = l.Project
 		cells[8] = l.Activities
-		cells[9] = excelize.Cell{StyleID: amount, Value: kronor(l.AmountOre)}
+		cells[9] = excelize.Cell{StyleID: amount, Value: Kronor(l.AmountOre)}
 		if err := sw.SetRow("A"+strconv.Itoa(row), cells); err != nil {
 			return err
 		}
 	}
 	sum := make([]any, len(Columns))
 	sum[0] = excelize.Cell{StyleID: bold, Value: "Summa"}
-	sum[9] = excelize.Cell{StyleID: sumStyle, Value: kronor(total),
+	sum[9] = excelize.Cell{StyleID: sumStyle, Value: Kronor(total),
 		Formula: "SUM(J2:J" + strconv.Itoa(max(row, 2)) + ")"}
 	if err := sw.SetRow("A"+strconv.Itoa(row+1), sum); err != nil {
 		return err
@@ -116,10 +116,10 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	return f.Write(io.Discard)
 }
 
-// kronor is an amount as the spreadsheet number it becomes. A float64
+// Kronor is an amount as the spreadsheet number it becomes. A float64
 // holds every öre amount below 2⁵³ öre and excelize writes it in its
 // shortest form, so "1234.5" in the file is exactly 1 234,50 kr.
-func kronor(ore int64) float64 { return float64(ore) / 100 }
+func Kronor(ore int64) float64 { return float64(ore) / 100 }
 
 // civil returns a date as midnight UTC of the same calendar day, so that
 // the spreadsheet shows the day that was stored whatever its time zone.

@@ -149,7 +149,7 @@ func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPag
 	if p.Budget, err = h.store.BudgetOf(ctx, &d.Call); err != nil {
 		return nil, err
 	}
-	if p.Options, err = h.store.Options(ctx, &d.App, me); err != nil {
+	if p.Options, err = h.store.Options(ctx, d, chart, me); err != nil {
 		return nil, err
 	}
 	// What moves the application forward comes first.

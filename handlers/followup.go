@@ -351,7 +351,7 @@ func (h *Handler) exportFollowupXLSX(c *gin.Context) {
 		head = append(head, l.T("followup.col."+id))
 	}
 	put(plan, 1, head, bold)
-	kr := func(ore int64) float64 { return float64(ore) / 100 } // a spreadsheet number; exact for every öre below 2⁵³
+	kr := finance.Kronor
 	for i, r := range rows {
 		u, _ := org.Unit(r.UnitID)
 		put(plan, i+2, []any{finance.Inert(u.Name(l.Lang)), r.Number(), finance.Inert(r.Title), models.Text(l.Lang, r.AreaSV, r.AreaEN),

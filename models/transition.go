@@ -309,22 +309,14 @@ func recipientRole(k workflow.RecipientKind) (role workflow.Role, scoped bool) {
 	}
 }
 
-// Options lists what the actor could do to app now, with the reason for
-// any action that their roles allow but that is blocked (a conflict of
-// interest, a passed deadline), so that a page can say why a button is
-// missing.
-func (s *Store) Options(ctx context.Context, app *Application, actor *Actor) ([]workflow.Option, error) {
-	chart, err := s.OrgChart(ctx)
+// Options lists what the actor could do to the application in d now,
+// with the reason for any action that their roles allow but that is
+// blocked (a conflict of interest, a passed deadline), so that a page can
+// say why a button is missing. chart is the org chart the page loaded.
+func (s *Store) Options(ctx context.Context, d *ApplicationDetail, chart *OrgChart, actor *Actor) ([]workflow.Option, error) {
+	w, err := s.workflowApplication(ctx, &d.App, chart)
 	if err != nil {
 		return nil, err
 	}
-	call, err := s.CallByID(ctx, app.CallID)
-	if err != nil {
-		return nil, err
-	}
-	w, err := s.workflowApplication(ctx, app, chart)
-	if err != nil {
-		return nil, err
-	}
-	return workflow.Available(w, workflowCall(call, Budget{}), actor.Workflow, s.now()), nil
+	return workflow.Available(w, workflowCall(&d.Call, Budget{}), actor.Workflow, s.now()), nil
 }
