@@ -128,6 +128,7 @@ type applicationPage struct {
 	Plan        *models.Plan
 	Editable    bool
 	editErr     error // why not, when not Editable
+	chart       *models.OrgChart
 }
 
 // loadApplicationPage loads everything the application page shows, for a
@@ -143,7 +144,7 @@ func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPag
 	if err != nil {
 		return nil, err
 	}
-	p := &applicationPage{Detail: d}
+	p := &applicationPage{Detail: d, chart: chart}
 	p.Unit, _ = chart.Unit(d.App.UnitID)
 	p.Faculty, _ = chart.Faculty(d.App.UnitID)
 	if p.Budget, err = h.store.BudgetOf(ctx, &d.Call); err != nil {

@@ -176,7 +176,6 @@ func (h *Handler) showEditApplication(c *gin.Context) {
 // renderEdit renders the form of application id: as typed when form is
 // not nil, else as stored, with problems beside the fields.
 func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftForm, problems map[string]string) {
-	ctx := c.Request.Context()
 	p, err := h.loadApplicationPage(c, id)
 	if err != nil {
 		h.fail(c, err)
@@ -186,17 +185,12 @@ func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftFo
 		h.fail(c, p.editErr)
 		return
 	}
-	chart, err := h.store.OrgChart(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	if form == nil {
 		f := formOf(models.DraftOf(p.Detail), localizer(c))
 		form = &f
 	}
 	app := p.Detail.App
-	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(chart, actorOf(c)), Form: *form, Errors: problems}
+	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(p.chart, actorOf(c)), Form: *form, Errors: problems}
 	h.render(c, status, "application_form", formData(e, p))
 }
 
