@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
 )
 
@@ -216,7 +214,8 @@ func (s *Store) SaveFinanceSettings(ctx context.Context, actor *Actor, in Financ
 		return nil, &workflow.ValidationError{Fields: errs}
 	}
 	var out FinanceSettings
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		now := s.now()
 		f := FinanceSettings{ID: 1, Organisation: in.Organisation, PotCostCentre: in.PotCostCentre,
 			PotProject: in.PotProject, PotName: in.PotName, DebitAccount: in.DebitAccount,

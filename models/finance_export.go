@@ -52,7 +52,8 @@ func (s *Store) BookFinanceBatch(ctx context.Context, actor *Actor, id int64, ve
 		return nil, &workflow.ValidationError{Fields: errs}
 	}
 	var out FinanceBatch
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var b FinanceBatch
 		if err := s.forUpdate(tx).First(&b, id).Error; err != nil {
 			return notFound(err, "finance batch", id)
@@ -158,7 +159,8 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor) (*FinanceB
 		return nil, workflow.ErrForbidden
 	}
 	var out FinanceBatch
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var set FinanceSettings
 		if err := s.forUpdate(tx).First(&set, 1).Error; err != nil {
 			return notFound(err, "finance settings", 1)

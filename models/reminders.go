@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"mobilityfund/workflow"
@@ -49,7 +48,8 @@ type reminder struct {
 // nothing. It returns database errors as they are.
 func (s *Store) QueueReminders(ctx context.Context, r ReminderRules) (int, error) {
 	queued := 0
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		now := s.now()
 		chart, err := s.OrgChart(ctx)
 		if err != nil {
@@ -82,7 +82,7 @@ func (s *Store) QueueReminders(ctx context.Context, r ReminderRules) (int, error
 			if !ok {
 				continue
 			}
-			n, err := s.queueReminder(ctx, tx, app, chart, rem, now)
+			n, err := s.queueReminder(ctx, app, chart, rem, now)
 			if err != nil {
 				return err
 			}
@@ -143,7 +143,8 @@ func dueReminder(app *Application, call *Call, ready map[int64]time.Time, now ti
 
 // queueReminder writes rem once per person it goes to; a row whose dedupe
 // key exists already is skipped by the database.
-func (s *Store) queueReminder(ctx context.Context, tx *gorm.DB, app *Application, chart *OrgChart, rem reminder, now time.Time) (int, error) {
+func (s *Store) queueReminder(ctx context.Context, app *Application, chart *OrgChart, rem reminder, now time.Time) (int, error) {
+	tx := s.conn(ctx)
 	payload, err := json.Marshal(rem.payload)
 	if err != nil {
 		return 0, err

@@ -201,9 +201,10 @@ func (s *Store) reportOptions(ctx context.Context, actor *Actor, app *Applicatio
 // for the unit, workflow.ErrInvalidTransition when the application is not
 // waiting for a report, and a *workflow.ValidationError for bad input.
 func (s *Store) SaveReport(ctx context.Context, actor *Actor, id int64, version int, in ReportInput, submit bool) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var app Application
-		chart, err := s.lockVisible(ctx, tx, id, version, actor, &app)
+		chart, err := s.lockVisible(ctx, id, version, actor, &app)
 		if err != nil {
 			return err
 		}
@@ -261,7 +262,8 @@ func (s *Store) SaveReport(ctx context.Context, actor *Actor, id int64, version 
 // application is closed and the money granted but not spent returns to
 // the pot. It returns what Apply returns.
 func (s *Store) AcceptReport(ctx context.Context, actor *Actor, id int64, version int) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if _, err := s.Apply(ctx, id, version, actor, workflow.ActionAcceptReport, workflow.Input{}); err != nil {
 			return err
 		}
@@ -276,7 +278,8 @@ func (s *Store) AcceptReport(ctx context.Context, actor *Actor, id int64, versio
 // returns; a blank message is a *workflow.ValidationError.
 func (s *Store) RequestReportRevision(ctx context.Context, actor *Actor, id int64, version int, message string) error {
 	message = strings.TrimSpace(message)
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if _, err := s.Apply(ctx, id, version, actor, workflow.ActionRequestRevision, workflow.Input{Comment: message}); err != nil {
 			return err
 		}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
 )
 
@@ -163,7 +161,8 @@ var demoApplications = []demoApplication{
 // workflow so that its audit trail is real. It does nothing when the demo
 // units exist already, and it sends no mail for what it does.
 func (s *Store) SeedDemo(ctx context.Context) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var n int64
 		if err := tx.Model(&OrgUnit{}).Where("code = ?", demoUnits[0].code).Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -214,11 +213,12 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			}
 			people[d.subject] = a
 		}
-		return s.seedDemoApplications(ctx, tx, units, people)
+		return s.seedDemoApplications(ctx, units, people)
 	})
 }
 
-func (s *Store) seedDemoApplications(ctx context.Context, tx *gorm.DB, units map[string]int64, people map[string]*Actor) error {
+func (s *Store) seedDemoApplications(ctx context.Context, units map[string]int64, people map[string]*Actor) error {
+	tx := s.conn(ctx)
 	var call Call
 	if err := tx.Where("code = ?", CallCode2026).First(&call).Error; err != nil {
 		return fmt.Errorf("the 2026 call: %w", err)

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
 )
 
@@ -30,9 +28,10 @@ var moneyActions = map[workflow.Action]bool{
 // *ValidationError, ErrDeadlinePassed) as they are.
 func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, action workflow.Action, in workflow.Input) (*Application, error) {
 	var result Application
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var app Application
-		chart, err := s.lockVisible(ctx, tx, id, version, actor, &app)
+		chart, err := s.lockVisible(ctx, id, version, actor, &app)
 		if err != nil {
 			return err
 		}
@@ -86,7 +85,7 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}
-		if err := s.queueNotices(ctx, tx, &app, chart, out.Notices, ev, actor.User.Name); err != nil {
+		if err := s.queueNotices(ctx, &app, chart, out.Notices, ev, actor.User.Name); err != nil {
 			return err
 		}
 		result = app
@@ -107,7 +106,8 @@ const anyVersion = math.MinInt
 // the org chart it checked visibility with, a NotFoundError when the
 // application does not exist or is not visible, and a *StaleError when
 // version is not current.
-func (s *Store) lockVisible(ctx context.Context, tx *gorm.DB, id int64, version int, actor *Actor, app *Application) (*OrgChart, error) {
+func (s *Store) lockVisible(ctx context.Context, id int64, version int, actor *Actor, app *Application) (*OrgChart, error) {
+	tx := s.conn(ctx)
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
 		return nil, err
@@ -206,7 +206,8 @@ type noticePayload struct {
 // queueNotices writes one outbox row per notice and recipient, in the
 // action's transaction. A person is told once per event, even when
 // several of their roles make them a recipient.
-func (s *Store) queueNotices(ctx context.Context, tx *gorm.DB, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string) error {
+func (s *Store) queueNotices(ctx context.Context, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string) error {
+	tx := s.conn(ctx)
 	p := noticePayload{Number: app.Number(), Title: app.Title, Action: ev.Action,
 		Comment: ev.Comment, AmountOre: ev.AmountOre, ActorName: actorName, State: ev.ToState}
 	if app.DeadlineExtendedTo != nil {
