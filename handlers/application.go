@@ -33,7 +33,7 @@ func (h *Handler) listApplications(c *gin.Context) {
 	}
 	page := max(1, int(queryID(q, "page")))
 	f.Offset = (page - 1) * pageSize
-	list, err := h.store.ApplicationList(ctx, models.VisibilityOf(actorOf(c), chart), f)
+	list, err := h.store.ApplicationList(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), f)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -140,7 +140,7 @@ func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPag
 	if err != nil {
 		return nil, err
 	}
-	d, err := h.store.ApplicationView(ctx, models.VisibilityOf(me, chart), id)
+	d, err := h.store.ApplicationView(ctx, workflow.VisibilityOf(me.Workflow, chart), id)
 	if err != nil {
 		return nil, err
 	}

@@ -159,7 +159,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	}
 	amount := p.Detail.App.RecommendedOre
 	if amount == 0 {
-		amount = p.Detail.RequestedOre()
+		amount = p.Detail.App.RequestedOre
 	}
 	defaultAmount := amount
 	l := localizer(c)

@@ -283,7 +283,7 @@ func (h *Handler) downloadAttachment(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	att, err := h.store.AttachmentFile(ctx, models.VisibilityOf(actorOf(c), chart), id, aid)
+	att, err := h.store.AttachmentFile(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), id, aid)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -15,6 +15,7 @@ import (
 	"mobilityfund/finance"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
+	"mobilityfund/workflow"
 )
 
 // unitRow is one unit's or faculty's line of the follow-up.
@@ -74,7 +75,7 @@ func (h *Handler) loadFollowup(c *gin.Context, defaultYear int) (*followup, erro
 	if err != nil {
 		return nil, err
 	}
-	scope := models.FollowupScopeOf(actorOf(c), org)
+	scope := workflow.FollowupScopeOf(actorOf(c).Workflow, org)
 	q := c.Request.URL.Query()
 	f := models.FollowupFilter{PlanID: queryID(q, "plan"), CallID: queryID(q, "call"), UnitID: queryID(q, "unit"), Scope: scope}
 	f.Year, _ = strconv.Atoi(q.Get("year"))

@@ -8,8 +8,8 @@ import (
 	"mobilityfund/workflow"
 )
 
-// Application is a unit's request for money from a call. Its requested
-// amount is the sum of its budget lines and is never stored.
+// Application is a unit's request for money from a call. RequestedOre is
+// the sum of its budget lines, written with them (Draft.RequestedOre).
 type Application struct {
 	ID        int64
 	CallID    int64
@@ -40,6 +40,7 @@ type Application struct {
 	ExpectedOther             string
 
 	State              workflow.State
+	RequestedOre       int64
 	GrantedOre         int64
 	ReturnedOre        int64
 	RecommendedOre     int64
@@ -113,65 +114,16 @@ type ApplicationActivity struct {
 	ActivityID    int64 `gorm:"primaryKey;autoIncrement:false"`
 }
 
-// ApplicationRow is an application as lists show it, with the names and
-// sums a list needs computed in the same query.
+// ApplicationRow is an application as lists show it, with the names a
+// list needs read in the same query.
 type ApplicationRow struct {
 	Application
-	RequestedOre int64
-	UnitNameSV   string `gorm:"column:unit_name_sv"`
-	UnitNameEN   string `gorm:"column:unit_name_en"`
+	UnitNameSV string `gorm:"column:unit_name_sv"`
+	UnitNameEN string `gorm:"column:unit_name_en"`
 }
 
 // UnitName returns the unit's name in lang.
 func (r ApplicationRow) UnitName(lang string) string { return Text(lang, r.UnitNameSV, r.UnitNameEN) }
-
-// Visibility says which applications an actor may see: all of them for
-// university-wide roles, otherwise those of the units their grants and
-// membership cover, and their own.
-type Visibility struct {
-	All     bool
-	UnitIDs []int64
-	UserID  int64
-}
-
-// VisibilityOf computes what an actor may see using the org chart: a
-// unit-scoped grant or a membership covers the unit and the units below.
-func VisibilityOf(a *Actor, chart *OrgChart) Visibility {
-	v := Visibility{UserID: a.User.ID}
-	seen := map[int64]bool{}
-	add := func(id int64) {
-		for _, u := range chart.Subtree(id) {
-			if !seen[u] {
-				seen[u] = true
-				v.UnitIDs = append(v.UnitIDs, u)
-			}
-		}
-	}
-	for _, g := range a.Grants {
-		if g.UnitID == nil {
-			if g.Role != workflow.RoleApplicant && g.Role != workflow.RoleUnitHead {
-				v.All = true
-			}
-			continue
-		}
-		add(*g.UnitID)
-	}
-	return v
-}
-
-// Allows reports whether v covers an application of unitID created by
-// createdBy.
-func (v Visibility) Allows(unitID, createdBy int64) bool {
-	if v.All || createdBy == v.UserID {
-		return true
-	}
-	for _, u := range v.UnitIDs {
-		if u == unitID {
-			return true
-		}
-	}
-	return false
-}
 
 // ApplicationDetail is one application with what its page shows.
 type ApplicationDetail struct {
@@ -181,19 +133,10 @@ type ApplicationDetail struct {
 	Activities []PlanActivity
 }
 
-// RequestedOre is the sum of the budget lines.
-func (d *ApplicationDetail) RequestedOre() int64 {
-	var sum int64
-	for _, l := range d.Lines {
-		sum += l.AmountOre
-	}
-	return sum
-}
-
 // ApplicationView loads an application that v may see. One that exists
 // but is not visible is reported exactly like one that does not exist: a
 // NotFoundError, so that an id in a URL reveals nothing.
-func (s *Store) ApplicationView(ctx context.Context, v Visibility, id int64) (*ApplicationDetail, error) {
+func (s *Store) ApplicationView(ctx context.Context, v workflow.Visibility, id int64) (*ApplicationDetail, error) {
 	db := s.conn(ctx)
 	var d ApplicationDetail
 	if err := db.First(&d.App, id).Error; err != nil {

@@ -128,7 +128,7 @@ func (s *Store) Attachments(ctx context.Context, appID int64) ([]Attachment, err
 
 // AttachmentFile loads one file with its content for someone v lets see
 // the application. It returns a NotFoundError otherwise.
-func (s *Store) AttachmentFile(ctx context.Context, v Visibility, appID, id int64) (*Attachment, error) {
+func (s *Store) AttachmentFile(ctx context.Context, v workflow.Visibility, appID, id int64) (*Attachment, error) {
 	var app Application
 	if err := s.conn(ctx).Select("id", "unit_id", "created_by").First(&app, appID).Error; err != nil {
 		return nil, notFound(err, "application", appID)

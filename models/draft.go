@@ -61,7 +61,8 @@ func DraftOf(d *ApplicationDetail) Draft {
 	return out
 }
 
-// RequestedOre is the sum of the draft's budget lines.
+// RequestedOre is the sum of the draft's budget lines: what the
+// application asks for, stored with it when the draft is saved.
 func (d Draft) RequestedOre() int64 {
 	var sum int64
 	for _, l := range d.Lines {
@@ -226,6 +227,7 @@ func (s *Store) lockEditable(ctx context.Context, id int64, version int, actor *
 }
 
 func (d Draft) copyTo(app *Application) {
+	app.RequestedOre = d.RequestedOre()
 	app.UnitID = d.UnitID
 	app.Title, app.Summary, app.Purpose = strings.TrimSpace(d.Title), strings.TrimSpace(d.Summary), strings.TrimSpace(d.Purpose)
 	app.PeriodStart, app.PeriodEnd, app.Neolaia = d.PeriodStart, d.PeriodEnd, d.Neolaia

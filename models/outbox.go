@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"mobilityfund/workflow"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,7 +25,7 @@ const (
 // holds ClaimToken.
 type OutboxMessage struct {
 	ID             int64
-	Event          string
+	Event          workflow.Event
 	ApplicationID  *int64
 	RecipientID    *int64
 	RecipientEmail string

@@ -145,7 +145,7 @@ func (s *Store) ReportPage(ctx context.Context, actor *Actor, id int64) (*Report
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.ApplicationView(ctx, VisibilityOf(actor, chart), id)
+	d, err := s.ApplicationView(ctx, workflow.VisibilityOf(actor.Workflow, chart), id)
 	if err != nil {
 		return nil, err
 	}
@@ -181,15 +181,11 @@ func (s *Store) ReportPage(ctx context.Context, actor *Actor, id int64) (*Report
 
 // reportOptions asks the workflow what actor may do to app now.
 func (s *Store) reportOptions(ctx context.Context, actor *Actor, app *Application, call *Call, chart *OrgChart) ([]workflow.Option, error) {
-	budget, err := s.BudgetOf(ctx, call)
-	if err != nil {
-		return nil, err
-	}
 	wapp, err := s.workflowApplication(ctx, app, chart)
 	if err != nil {
 		return nil, err
 	}
-	return workflow.Available(wapp, workflowCall(call, budget), actor.Workflow, s.now()), nil
+	return workflow.Available(wapp, workflowCall(call), actor.Workflow, s.now()), nil
 }
 
 // SaveReport saves application id's report as a draft, or, when submit is

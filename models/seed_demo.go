@@ -238,7 +238,11 @@ func (s *Store) seedDemoApplications(ctx context.Context, units map[string]int64
 	for _, d := range demoApplications {
 		now := s.now()
 		author := people[d.author]
-		app := Application{CallID: call.ID, UnitID: units[d.unit], CreatedBy: author.User.ID, Title: d.title,
+		var requested int64
+		for _, l := range d.lines {
+			requested += l.kronor * 100
+		}
+		app := Application{RequestedOre: requested, CallID: call.ID, UnitID: units[d.unit], CreatedBy: author.User.ID, Title: d.title,
 			Summary: d.summary, Purpose: d.purpose, PeriodStart: &start, PeriodEnd: &end, Neolaia: d.neolaia,
 			ConsiderationQuality: demoConsiderations[0], ConsiderationResponsibility: demoConsiderations[1],
 			ConsiderationInclusion: demoConsiderations[2], ConsiderationSustainability: demoConsiderations[3],
