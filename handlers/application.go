@@ -63,15 +63,6 @@ func (h *Handler) listApplications(c *gin.Context) {
 	})
 }
 
-// queryID reads a positive integer parameter; anything else is 0.
-func queryID(q url.Values, key string) int64 {
-	n, err := strconv.ParseInt(q.Get(key), 10, 64)
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
-}
-
 // pageLink is the list's URL for page n with the same filters, or "" when
 // there is no such page.
 func pageLink(q url.Values, n, pages int) string {

@@ -61,14 +61,14 @@ func (h *Handler) createFinanceBatch(c *gin.Context) {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/finance/batches/"+strconv.FormatInt(b.ID, 10))
 	case errors.Is(err, models.ErrNothingToExport):
-		h.renderFinanceOverview(c, http.StatusConflict, "finance.nothing_to_export", nil)
+		h.renderFinanceOverview(c, statusOf(err), "finance.nothing_to_export", nil)
 	case errors.Is(err, models.ErrFinanceSettingsIncomplete):
-		h.renderFinanceOverview(c, http.StatusConflict, "finance.settings_incomplete", nil)
+		h.renderFinanceOverview(c, statusOf(err), "finance.settings_incomplete", nil)
 	case errors.As(err, &missing):
-		h.renderFinanceOverview(c, http.StatusConflict, "finance.missing_cost_centre",
+		h.renderFinanceOverview(c, statusOf(err), "finance.missing_cost_centre",
 			[]any{"Units", strings.Join(missing.Units, ", ")})
 	case errors.Is(err, models.ErrExportConflict):
-		h.renderFinanceOverview(c, http.StatusConflict, "finance.export_conflict", nil)
+		h.renderFinanceOverview(c, statusOf(err), "finance.export_conflict", nil)
 	default:
 		h.fail(c, err)
 	}
@@ -127,15 +127,12 @@ func (h *Handler) bookFinanceBatch(c *gin.Context) {
 	} else {
 		errs["voucher_date"] = "finance.err.date"
 	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		version = -1
-	}
+	version := formVersion(c)
 	if len(errs) > 0 {
 		h.renderFinanceBatch(c, http.StatusUnprocessableEntity, form, errs, "")
 		return
 	}
-	_, err = h.store.BookFinanceBatch(c.Request.Context(), actorOf(c), id, version, in)
+	_, err := h.store.BookFinanceBatch(c.Request.Context(), actorOf(c), id, version, in)
 	var (
 		booked  *models.BatchBookedError
 		invalid *workflow.ValidationError
@@ -144,12 +141,12 @@ func (h *Handler) bookFinanceBatch(c *gin.Context) {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/finance/batches/"+strconv.FormatInt(id, 10)+"?booked=1")
 	case errors.As(err, &invalid):
-		h.renderFinanceBatch(c, http.StatusUnprocessableEntity, form, invalid.Fields, "")
+		h.renderFinanceBatch(c, statusOf(err), form, invalid.Fields, "")
 	case errors.As(err, &booked):
-		h.renderFinanceBatch(c, http.StatusConflict, form, nil, "finance.booked_already",
+		h.renderFinanceBatch(c, statusOf(err), form, nil, "finance.booked_already",
 			"Voucher", booked.VoucherNumber, "Date", booked.BookedAt.In(stockholm).Format(time.DateOnly))
 	case errors.Is(err, models.ErrStale), errors.Is(err, workflow.ErrInvalidTransition):
-		h.renderFinanceBatch(c, http.StatusConflict, form, nil, "finance.stale")
+		h.renderFinanceBatch(c, statusOf(err), form, nil, "finance.stale")
 	default:
 		h.fail(c, err)
 	}
@@ -277,7 +274,7 @@ func (h *Handler) saveFinanceSettings(c *gin.Context) {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/finance/settings?saved=1")
 	case errors.As(err, &invalid):
-		h.render(c, http.StatusUnprocessableEntity, "finance_settings", gin.H{"Form": typed, "Errors": invalid.Fields})
+		h.render(c, statusOf(err), "finance_settings", gin.H{"Form": typed, "Errors": invalid.Fields})
 	default:
 		h.fail(c, err)
 	}
@@ -346,8 +343,8 @@ func (h *Handler) apiFinanceBatches(c *gin.Context) {
 // apiFinanceBatch shows one batch with all its lines as JSON, streaming
 // the lines from the database cursor.
 func (h *Handler) apiFinanceBatch(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
+	id, ok := paramID(c, "id")
+	if !ok {
 		h.failJSON(c, models.ErrNotFound)
 		return
 	}
@@ -385,15 +382,4 @@ func (h *Handler) apiFinanceBatch(c *gin.Context) {
 		return
 	}
 	_, _ = w.WriteString("]}")
-}
-
-// failJSON answers an API request that failed: 404 for a batch that does
-// not exist, 500 (details in the log) for anything else.
-func (h *Handler) failJSON(c *gin.Context, err error) {
-	if errors.Is(err, models.ErrNotFound) {
-		c.JSON(http.StatusNotFound, gin.H{"error": "not found"})
-		return
-	}
-	h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
-	c.JSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 }
