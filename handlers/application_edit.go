@@ -177,7 +177,7 @@ func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftFo
 		return
 	}
 	if !p.Editable {
-		h.fail(c, p.editErr)
+		h.fail(c, p.EditErr)
 		return
 	}
 	if form == nil {
@@ -185,7 +185,7 @@ func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftFo
 		form = &f
 	}
 	app := p.Detail.App
-	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(p.chart, actorOf(c)), Form: *form, Errors: problems}
+	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(p.Chart, actorOf(c)), Form: *form, Errors: problems}
 	h.render(c, status, "application_form", formData(e, p))
 }
 

@@ -155,3 +155,55 @@ func (s *Store) ApplicationView(ctx context.Context, v workflow.Visibility, id i
 		Where("application_activities.application_id = ?", id).Order("plan_activities.id").Find(&d.Activities).Error
 	return &d, err
 }
+
+// ApplicationPage is everything the application page shows, read for one
+// reader.
+type ApplicationPage struct {
+	Detail      *ApplicationDetail
+	Unit        OrgUnit
+	Faculty     OrgUnit
+	Budget      Budget
+	Options     []workflow.Option // what the reader could do now, in lifecycle order
+	Attachments []Attachment
+	Timeline    []TimelineEntry
+	Plan        *Plan
+	// EditErr says why the reader may not edit the application, or is nil
+	// when they may.
+	EditErr error
+	Chart   *OrgChart
+}
+
+// ApplicationPage reads application id's page for actor, who must be
+// allowed to see it: to anyone else it does not exist (NotFoundError).
+// Its statements do not grow with the number of applications.
+func (s *Store) ApplicationPage(ctx context.Context, actor *Actor, id int64) (*ApplicationPage, error) {
+	chart, err := s.OrgChart(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.ApplicationView(ctx, workflow.VisibilityOf(actor.Workflow, chart), id)
+	if err != nil {
+		return nil, err
+	}
+	p := &ApplicationPage{Detail: d, Chart: chart}
+	p.Unit, _ = chart.Unit(d.App.UnitID)
+	p.Faculty, _ = chart.Faculty(d.App.UnitID)
+	if p.Budget, err = s.BudgetOf(ctx, &d.Call); err != nil {
+		return nil, err
+	}
+	if p.Options, err = s.Options(ctx, d, chart, actor); err != nil {
+		return nil, err
+	}
+	if p.Attachments, err = s.Attachments(ctx, id); err != nil {
+		return nil, err
+	}
+	if p.Timeline, err = s.Timeline(ctx, id); err != nil {
+		return nil, err
+	}
+	if p.Plan, err = s.PlanByID(ctx, d.Call.PlanID); err != nil {
+		return nil, err
+	}
+	w := workflow.Application{ID: d.App.ID, State: d.App.State, UnitID: d.App.UnitID, UnitPath: chart.Path(d.App.UnitID)}
+	p.EditErr = workflow.Editable(w, actor.Workflow)
+	return p, nil
+}

@@ -37,8 +37,8 @@ var sortColumns = map[string]string{
 	"granted":   "applications.granted_ore",
 }
 
-// ApplicationPage is one page of a filtered list and the total count.
-type ApplicationPage struct {
+// ListPage is one page of a filtered list of applications and the total count.
+type ListPage struct {
 	Rows  []ApplicationRow
 	Total int64
 }
@@ -51,8 +51,8 @@ func (s *Store) Applications(ctx context.Context, v workflow.Visibility, f Appli
 }
 
 // ApplicationList is Applications with the total count for pagination.
-func (s *Store) ApplicationList(ctx context.Context, v workflow.Visibility, f ApplicationFilter) (ApplicationPage, error) {
-	var page ApplicationPage
+func (s *Store) ApplicationList(ctx context.Context, v workflow.Visibility, f ApplicationFilter) (ListPage, error) {
+	var page ListPage
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
 		return page, err
