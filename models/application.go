@@ -177,11 +177,7 @@ type ApplicationPage struct {
 // allowed to see it: to anyone else it does not exist (NotFoundError).
 // Its statements do not grow with the number of applications.
 func (s *Store) ApplicationPage(ctx context.Context, actor *Actor, id int64) (*ApplicationPage, error) {
-	chart, err := s.OrgChart(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.ApplicationView(ctx, workflow.VisibilityOf(actor.Workflow, chart), id)
+	d, chart, err := s.detailFor(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -206,4 +202,15 @@ func (s *Store) ApplicationPage(ctx context.Context, actor *Actor, id int64) (*A
 	w := workflow.Application{ID: d.App.ID, State: d.App.State, UnitID: d.App.UnitID, UnitPath: chart.Path(d.App.UnitID)}
 	p.EditErr = workflow.Editable(w, actor.Workflow)
 	return p, nil
+}
+
+// detailFor loads application id for actor with the org chart it checked
+// visibility with; an application they may not see is a NotFoundError.
+func (s *Store) detailFor(ctx context.Context, actor *Actor, id int64) (*ApplicationDetail, *OrgChart, error) {
+	chart, err := s.OrgChart(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.ApplicationView(ctx, workflow.VisibilityOf(actor.Workflow, chart), id)
+	return d, chart, err
 }

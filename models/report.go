@@ -141,11 +141,7 @@ func (v *ReportView) UnspentOre() int64 {
 // those who may edit it. It returns a NotFoundError when the actor may not
 // see the application.
 func (s *Store) ReportPage(ctx context.Context, actor *Actor, id int64) (*ReportView, error) {
-	chart, err := s.OrgChart(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.ApplicationView(ctx, workflow.VisibilityOf(actor.Workflow, chart), id)
+	d, chart, err := s.detailFor(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
