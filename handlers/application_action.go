@@ -45,7 +45,7 @@ func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflo
 	in := workflow.Input{Comment: strings.TrimSpace(a.Comment), DecisionRef: strings.TrimSpace(a.DecisionRef),
 		Assessment: strings.TrimSpace(a.Assessment)}
 	if strings.TrimSpace(a.Amount) != "" {
-		ore, err := money.Parse(a.Amount)
+		ore, err := money.ParseFor(a.Amount, localizer(c).Lang)
 		if err != nil {
 			a.Errors["amount"] = moneyMessage(err)
 		}
@@ -158,7 +158,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	form := &actionAttempt{Action: workflow.ActionGrant, Amount: l.MoneyInput(amount), Errors: map[string]string{}}
 	if failed != nil {
 		form = failed
-		if ore, err := money.Parse(failed.Amount); err == nil {
+		if ore, err := money.ParseFor(failed.Amount, l.Lang); err == nil {
 			amount = ore
 		}
 	}

@@ -61,6 +61,7 @@ var answers = []struct {
 	{is(money.ErrInvalid), answerInvalid},
 	{is(money.ErrNegative), answerInvalid},
 	{is(money.ErrTooLarge), answerInvalid},
+	{is(money.ErrAmbiguous), answerInvalid},
 	{is(models.ErrNothingToExport), answerNothingToExport},
 	{is(models.ErrFinanceSettingsIncomplete), answerFinanceNotReady},
 	{as[*models.MissingCostCentreError], answerFinanceNotReady},
