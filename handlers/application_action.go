@@ -51,14 +51,11 @@ func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflo
 		}
 		in.AmountOre = ore
 	}
-	if s := strings.TrimSpace(a.ExtendTo); s != "" {
-		d, err := time.ParseInLocation("2006-01-02", s, stockholm)
-		if err != nil {
-			a.Errors["extend_to"] = "error.date_invalid"
-		} else {
-			// The whole chosen day counts.
-			in.ExtendTo = d.AddDate(0, 0, 1).Add(-time.Minute)
-		}
+	if d, msg := parseDay(a.ExtendTo, stockholm); msg != "" {
+		a.Errors["extend_to"] = msg
+	} else if d != nil {
+		// The whole chosen day counts.
+		in.ExtendTo = d.AddDate(0, 0, 1).Add(-time.Minute)
 	}
 	return a, in, formVersion(c)
 }

@@ -219,7 +219,6 @@ func (h *Handler) uploadAttachment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, models.MaxAttachmentBytes+64<<10)
 	fail := func(msg string) {
 		h.renderApplication(c, http.StatusUnprocessableEntity, id, &actionAttempt{Action: "attach", Errors: map[string]string{"file": msg}})
 	}

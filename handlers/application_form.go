@@ -141,16 +141,11 @@ func moneyMessage(err error) string {
 }
 
 func parseDateField(s, field string, problems map[string]string) *time.Time {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
+	d, msg := parseDay(s, time.UTC)
+	if msg != "" {
+		problems[field] = msg
 	}
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		problems[field] = "error.date_invalid"
-		return nil
-	}
-	return &t
+	return d
 }
 
 // formOf fills the form from a stored draft, for the edit page.
