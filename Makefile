@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/mobilityfund
 
-.PHONY: run build test fmt-check vet unit bench clean
+.PHONY: run build test fmt-check vet staticcheck unit fuzz bench clean
 
 run: build
 	./$(BIN) serve
@@ -26,6 +26,17 @@ unit:
 	@$(GO) run ./internal/dbtest/probe
 	@$(GO) run ./internal/browsertest/probe
 	$(GO) test -race -count=1 -timeout 25m ./...
+
+# A short run of every fuzz target, from the seed corpus in the code and
+# testdata/fuzz; FUZZTIME sets how long each target runs.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := money:FuzzParse money:FuzzParseFormatRoundTrip handlers:FuzzDraftForm handlers:FuzzTypedText
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -parallel 2 ./$$pkg || exit 1; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -129,3 +129,27 @@ func FuzzParseFormatRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParse feeds Parse whatever people might type: it never panics,
+// never returns more than MaxOre or a negative amount, and what it reads
+// it reads again the same from its own plain form.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"1 234,50", "12,345", "0,500", "SEK 1,234.50", "1.234.567,89", "-5", "9999999999999", ",5", "kr"} {
+		f.Add(s, "sv")
+	}
+	f.Add("12,345", "en")
+	f.Fuzz(func(t *testing.T, s, lang string) {
+		ore, err := ParseFor(s, lang)
+		if err != nil {
+			return
+		}
+		if ore < 0 || ore > MaxOre {
+			t.Fatalf("ParseFor(%q, %q) = %d, outside 0…MaxOre", s, lang, ore)
+		}
+		for _, l := range []string{"sv", "en"} {
+			if back, err := ParseFor(FormatPlain(ore, l), l); err != nil || back != ore {
+				t.Fatalf("ParseFor(FormatPlain(%d, %s)) = %d, %v", ore, l, back, err)
+			}
+		}
+	})
+}
