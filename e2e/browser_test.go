@@ -381,7 +381,7 @@ func (j *journey) publicPages() {
 		j.page("decider " + p)
 	}
 	j.as("Eva Strand")
-	for _, p := range []string{"/admin/people", "/admin/plans", "/admin/mail", "/dev/mailbox"} {
+	for _, p := range []string{"/admin/people", "/admin/plans", "/admin/mail", "/admin/audit", "/dev/mailbox"} {
 		tab.Open(p)
 		j.page("admin " + p)
 	}

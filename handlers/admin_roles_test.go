@@ -106,3 +106,31 @@ func TestAdminRoles(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditPage: the administrator reads the trail of a grant just made,
+// filters it, and gets a clear message for a filter that cannot be read.
+func TestAuditPage(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		a := newApp(t, s)
+		admin := a.client()
+		eva := a.demoUser(workflow.RoleAdmin, nil)
+		admin.login(eva)
+		person := a.demoUser(workflow.RoleApplicant, nil)
+		if r := admin.post("/admin/people/"+itoa(person.User.ID)+"/grants", url.Values{"role": {"finance"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("grant: %d", r.status)
+		}
+		r := admin.get("/admin/audit?entity=role_grant&actor=" + itoa(eva.User.ID))
+		if r.status != http.StatusOK || !strings.Contains(r.body, eva.User.Name) || !strings.Contains(r.body, "<td>grant</td>") {
+			t.Errorf("audit of the grant: %d\n%s", r.status, r.body)
+		}
+		r = admin.get("/admin/audit?entity=application")
+		if r.status != http.StatusOK || strings.Contains(r.body, "<td>Roll ") || !strings.Contains(r.body, "<td>Ansökan ") {
+			t.Errorf("filtered to applications: %d, and the role grant shows", r.status)
+		}
+		r = admin.get("/admin/audit?from=26-13-01&entity=nonsense")
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="26-13-01"`) || !strings.Contains(r.body, `id="audit-from"`) {
+			t.Errorf("unreadable filter: %d", r.status)
+		}
+	})
+}

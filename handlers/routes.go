@@ -39,6 +39,8 @@ func (h *Handler) routes(r *gin.Engine) {
 	admin.GET("/people/:id", h.showPerson)
 	admin.POST("/people/:id/grants", h.grantRole)
 	admin.POST("/people/:id/grants/:grant/revoke", h.revokeGrant)
+	// The audit trail (handlers/admin_audit.go).
+	admin.GET("/audit", h.showAuditLog)
 
 	// Applications: every signed-in person; what each may see and do is
 	// decided per application by models (visibility) and workflow.

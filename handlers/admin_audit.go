@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"mobilityfund/models"
+)
+
+// auditQuery is the audit page's filter as typed.
+type auditQuery struct {
+	Entity, Action, Actor, Application, From, To string
+}
+
+// readAuditFilter reads the audit page's query string. problems names
+// the fields that could not be read.
+func readAuditFilter(q url.Values) (auditQuery, models.AuditFilter, map[string]string) {
+	typed := auditQuery{Entity: q.Get("entity"), Action: q.Get("action"), Actor: q.Get("actor"),
+		Application: q.Get("application"), From: q.Get("from"), To: q.Get("to")}
+	f := models.AuditFilter{Action: typed.Action, ActorID: queryID(q, "actor"), ApplicationID: queryID(q, "application"),
+		Before: queryID(q, "before")}
+	problems := map[string]string{}
+	if slices.Contains(models.AuditEntities, typed.Entity) {
+		f.Entity = typed.Entity
+	} else if typed.Entity != "" {
+		problems["entity"] = "error.invalid_choice"
+	}
+	if d, msg := parseDay(typed.From, stockholm); msg != "" {
+		problems["from"] = msg
+	} else if d != nil {
+		f.From = *d
+	}
+	if d, msg := parseDay(typed.To, stockholm); msg != "" {
+		problems["to"] = msg
+	} else if d != nil {
+		f.To = d.AddDate(0, 0, 1) // the whole last day
+	}
+	return typed, f, problems
+}
+
+// showAuditLog shows the audit trail to administrators, newest first,
+// filtered by kind of record, action, person, application and dates.
+func (h *Handler) showAuditLog(c *gin.Context) {
+	q := c.Request.URL.Query()
+	typed, f, problems := readAuditFilter(q)
+	status := http.StatusOK
+	var (
+		entries []models.AuditEntry
+		more    bool
+		err     error
+	)
+	if len(problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	} else if entries, more, err = h.store.AuditLog(c.Request.Context(), f); err != nil {
+		h.fail(c, err)
+		return
+	}
+	older := ""
+	if more && len(entries) > 0 {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
+		older = "/admin/audit?" + next.Encode()
+	}
+	h.render(c, status, "admin_audit", gin.H{"Entries": entries, "Form": typed, "Errors": problems,
+		"Entities": models.AuditEntities, "Older": older, "Newest": f.Before > 0, "Zone": stockholm.String(),
+		"Today": h.store.Now().In(stockholm).Format(time.DateOnly)})
+}
