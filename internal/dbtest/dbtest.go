@@ -150,3 +150,17 @@ func newSchema(t testing.TB, base string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Postgres returns the PostgreSQL backend for a test that only makes
+// sense there; without a server the test is skipped, or fails under
+// REQUIRE_POSTGRES=1.
+func Postgres(t testing.TB) Backend {
+	t.Helper()
+	for _, b := range Backends(t) {
+		if b.Name == "postgres" {
+			return b
+		}
+	}
+	t.Skip("SKIPPING: no PostgreSQL")
+	return Backend{}
+}
