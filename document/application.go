@@ -17,21 +17,21 @@ type Translator interface {
 // in the reader's language. Notes are the internal notes: the caller
 // fills them only for a reader who may see them.
 type Application struct {
-	Number, Title, State   string
-	Unit, Call, Contact    string
-	Period, Neolaia        string
-	RequestedOre           int64
-	GrantedOre             int64
-	DecisionRef            string
-	Summary, Purpose       string
-	Activities             []string
-	Expected               [][2]string // label, value
-	Considerations         [][2]string // label, text
-	Budget                 []BudgetLine
-	Attachments            []Attachment
-	Timeline               []Event
-	Comments, Notes        []Comment
-	Printed                time.Time
+	Number, Title, State  string
+	Unit, Call, Contact   string
+	Period, Neolaia       string
+	RequestedOre          int64
+	GrantedOre            int64
+	DecisionRef           string
+	Summary, Purpose      string
+	Activities            []string
+	Expected              [][2]string // label, value
+	Considerations        [][2]string // label, text
+	Budget                []BudgetLine
+	Attachments           []Attachment
+	Timeline              []Event
+	Comments, Notes       []Comment
+	Printed               time.Time
 	PrintedBy, University string
 }
 

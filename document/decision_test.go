@@ -31,9 +31,9 @@ func sample(kind document.Kind) document.Decision {
 		Activities:  []string{"Öka antalet utbytesavtal", "Korta mobilitetsfönster i programmen"},
 		PeriodStart: time.Date(2026, 8, 31, 22, 0, 0, 0, time.UTC), PeriodEnd: time.Date(2027, 6, 29, 22, 0, 0, 0, time.UTC),
 		RequestedOre: 1_234_567_00, GrantedOre: 987_654_00, ReturnedOre: 500_000_00,
-		Motivation:   "Ansökan bedöms väl förankrad; särskilt värdefullt är fokus på studenter som inte kan åka länge – även för yrkesverksamma.",
-		ReportDue:    time.Date(2027, 9, 29, 22, 0, 0, 0, time.UTC),
-		Decider:      "Johan Dahl", DeciderTitle: "vicerektor för internationalisering", OnBehalfOf: "Karin Sjöberg",
+		Motivation: "Ansökan bedöms väl förankrad; särskilt värdefullt är fokus på studenter som inte kan åka länge – även för yrkesverksamma.",
+		ReportDue:  time.Date(2027, 9, 29, 22, 0, 0, 0, time.UTC),
+		Decider:    "Johan Dahl", DeciderTitle: "vicerektor för internationalisering", OnBehalfOf: "Karin Sjöberg",
 		Presenter:  "Sara Ekberg",
 		EarlierRef: "ORU 2026/00100", EarlierAt: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC),
 	}

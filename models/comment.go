@@ -217,13 +217,15 @@ func (s *Store) changeComment(ctx context.Context, actor *Actor, appID, id int64
 		if c.Internal && !access.ReadNotes {
 			return &NotFoundError{What: "comment", ID: id}
 		}
-		if c.Version != version {
-			return &StaleError{Have: version, Current: c.Version}
-		}
+		// Who may change it is checked before the version: someone who may
+		// not is told so, not that the page was stale.
 		now := s.now()
 		cols, ev, err := change(&c, access, now)
 		if err != nil {
 			return err
+		}
+		if c.Version != version {
+			return &StaleError{Have: version, Current: c.Version}
 		}
 		cols["version"] = version + 1
 		res := tx.Model(&Comment{}).Where("id = ? AND version = ?", id, version).Updates(cols)

@@ -42,7 +42,7 @@ type Decision struct {
 // DecisionDocument is a decision's PDF in one language, stored with the
 // decision so that every download is the same file.
 type DecisionDocument struct {
-	DecisionID int64 `gorm:"primaryKey;autoIncrement:false"`
+	DecisionID int64  `gorm:"primaryKey;autoIncrement:false"`
 	Language   string `gorm:"primaryKey"`
 	FileName   string
 	Content    []byte

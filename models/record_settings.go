@@ -31,7 +31,9 @@ func (r RecordSettings) Complete() bool { return r.UniversitySV != "" && r.FundS
 
 // University is the university's name in lang, Swedish when the English
 // one is missing.
-func (r RecordSettings) University(lang string) string { return Text(lang, r.UniversitySV, r.UniversityEN) }
+func (r RecordSettings) University(lang string) string {
+	return Text(lang, r.UniversitySV, r.UniversityEN)
+}
 
 // Fund is the fund's name in lang.
 func (r RecordSettings) Fund(lang string) string { return Text(lang, r.FundSV, r.FundEN) }
