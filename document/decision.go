@@ -83,7 +83,7 @@ func DecisionPDF(d Decision, lang string) ([]byte, error) {
 		}
 		return t.In(d.Zone).Format(time.DateOnly)
 	}
-	kr := func(ore int64) string { return money.Format(ore, "sv") }
+	kr := func(ore int64) string { return money.Format(ore, tx.lang) }
 	heading := tx.heading(d)
 	p := newPage(heading+" – "+d.Ref, d.University, tx.lang, d.DecidedAt.UTC(), func(n int) string {
 		return tx.footer(d.University, d.Ref, n)
