@@ -15,7 +15,9 @@ import (
 	"mobilityfund/i18n"
 	"mobilityfund/internal/browsertest"
 	"mobilityfund/internal/dbtest"
+	"mobilityfund/internal/pdftest"
 	"mobilityfund/models"
+	"mobilityfund/money"
 	"mobilityfund/workflow"
 )
 
@@ -230,6 +232,7 @@ func (j *journey) walk() {
 	tab.Submit(fmt.Sprintf(`form[action="%s/actions/grant"] button[type=submit]`, j.app))
 	j.page("granted", j.l.T("state.granted"), j.l.Money(40_000_00), "ORU 2026/77")
 	tab.Screenshot("application-" + j.lang)
+	j.decisionDocument("ORU 2026/77", 40_000_00)
 
 	j.finance()
 	j.report()
@@ -391,4 +394,27 @@ func (j *journey) publicPages() {
 	tab.Open("/admin/plans")
 	tab.Submit(`main a[href^="/admin/plans/"]`)
 	j.page("admin plan")
+}
+
+// decisionDocument downloads the document of the decision just made, in
+// the journey's language, from the application page's link, and finds
+// its reference number and amount in the PDF's text.
+func (j *journey) decisionDocument(ref string, ore int64) {
+	j.t.Helper()
+	link := browsertest.Eval[string](j.tab, `(document.querySelector('a[href^="/decisions/"][hreflang="`+j.lang+`"]') || {}).getAttribute?.("href") || ""`)
+	if link == "" {
+		j.t.Errorf("the application page links no decision document in %s", j.lang)
+		return
+	}
+	status, pdf := j.tab.Fetch(link)
+	if status != 200 {
+		j.t.Fatalf("decision document %s: %d", link, status)
+	}
+	text := pdftest.Text(j.t, pdf)
+	if !strings.Contains(text, ref) || !strings.Contains(text, money.Format(ore, j.lang)) {
+		j.t.Errorf("the decision document lacks %q or %q:\n%s", ref, money.Format(ore, j.lang), text)
+	}
+	if _, again := j.tab.Fetch(link); string(again) != string(pdf) {
+		j.t.Error("the decision document changed between two downloads")
+	}
 }

@@ -111,6 +111,13 @@ func (h *Handler) showTasks(c *gin.Context) {
 type applicationPage struct {
 	*models.ApplicationPage
 	Editable bool
+	// The record (handlers/conversation.go): decisions with their
+	// documents, the contact person and who may become it, and the
+	// conversation as far as the reader may read it.
+	Decisions    []models.Decision
+	Contact      *models.User
+	Applicants   []models.User
+	Conversation *models.Conversation
 }
 
 // loadApplicationPage loads everything the application page shows, for a
@@ -121,6 +128,9 @@ func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPag
 		return nil, err
 	}
 	p := &applicationPage{ApplicationPage: mp, Editable: mp.EditErr == nil}
+	if err := h.loadRecord(c, p); err != nil {
+		return nil, err
+	}
 	// What moves the application forward comes first.
 	slices.SortStableFunc(p.Options, func(a, b workflow.Option) int {
 		pa, pb := actionOptions[a.Action].Primary, actionOptions[b.Action].Primary
@@ -169,7 +179,8 @@ func (h *Handler) renderApplication(c *gin.Context, status int, id int64, failed
 		shown.Action = workflow.ActionMarkReady
 		failed = &shown
 	}
-	data := gin.H{"P": p, "App": p.Detail.App, "Done": doneMessage(c.Query("done")), "Failed": failed, "FailedAction": ""}
+	data := gin.H{"P": p, "App": p.Detail.App, "Done": doneMessage(c.Query("done")), "Failed": failed, "FailedAction": "",
+		"Tab": conversationTab(c, p, failed), "EditComment": queryID(c.Request.URL.Query(), "edit")}
 	if failed != nil {
 		data["FailedAction"] = string(failed.Action)
 		data["Errors"] = failed.Errors
@@ -179,7 +190,8 @@ func (h *Handler) renderApplication(c *gin.Context, status int, id int64, failed
 
 // doneMessages are the confirmations a redirect after an action may ask
 // for; anything else in the query string shows nothing.
-var doneMessages = map[string]bool{"create": true, "save": true, "attach": true, "detach": true}
+var doneMessages = map[string]bool{"create": true, "save": true, "attach": true, "detach": true,
+	"comment": true, "note": true, "edit": true, "strike": true, "contact": true}
 
 func doneMessage(done string) string {
 	if doneMessages[done] || slices.Contains(workflow.Actions(), workflow.Action(done)) {

@@ -34,6 +34,8 @@ type actionAttempt struct {
 	Errors      map[string]string // field → message id
 	// Over is set when a grant exceeded what remains of the call.
 	Over *workflow.OverBudgetError
+	// CommentID names the comment an edit or strike form was about.
+	CommentID int64
 }
 
 // readAction reads an action form into the workflow's input, noting what

@@ -107,6 +107,24 @@ var matrix = []matrixRow{
 	{"GET", "/applications/:id/attachments/:aid", "/applications/{draft}/attachments/{att}", visitors{see, ok, ok, ok, ok, ok, ok, hide}},
 	{"POST", "/applications/:id/attachments/:aid/delete", "/applications/{draft}/attachments/{att}/delete", visitors{unauth, see, deny, deny, deny, deny, deny, hide}},
 
+	// The record: the application as PDF, the conversation (comments
+	// between applicants and coordinators; {comment} is anna's, {note} an
+	// internal note of sara's that only coordinators, deciders and the
+	// unit head see), the contact person, decision documents ({decision}
+	// is the demo's rejection of a HUMUS application), the register for
+	// coordinators and the documents' settings for administrators.
+	{"GET", "/applications/:id/pdf", "/applications/{app}/pdf", visitors{see, ok, ok, ok, ok, ok, ok, hide}},
+	{"POST", "/applications/:id/comments", "/applications/{app}/comments", visitors{unauth, see, deny, see, deny, deny, deny, hide}},
+	{"POST", "/applications/:id/comments/:cid/edit", "/applications/{app}/comments/{comment}/edit", visitors{unauth, see, deny, deny, deny, deny, deny, hide}},
+	{"POST", "/applications/:id/comments/:cid/strike", "/applications/{app}/comments/{note}/strike", visitors{unauth, hide, deny, see, deny, hide, hide, hide}},
+	{"POST", "/applications/:id/contact", "/applications/{app}/contact", visitors{unauth, see, deny, see, deny, deny, deny, hide}},
+	{"GET", "/decisions/:id/document", "/decisions/{decision}/document", visitors{see, ok, ok, ok, ok, ok, ok, hide}},
+	{"GET", "/register", "/register", visitors{see, deny, deny, ok, deny, deny, deny, deny}},
+	{"GET", "/register/export.csv", "/register/export.csv", visitors{see, deny, deny, ok, deny, deny, deny, deny}},
+	{"POST", "/register/:id/registered", "/register/{decision}/registered", visitors{unauth, deny, deny, see, deny, deny, deny, deny}},
+	{"GET", "/admin/records", "/admin/records", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/records", "/admin/records", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+
 	// Reports and follow-up.
 	{"GET", "/applications/:id/report", "/applications/{app}/report", visitors{see, ok, ok, ok, ok, ok, ok, hide}},
 	{"POST", "/applications/:id/report", "/applications/{app}/report", visitors{unauth, conflict, conflict, conflict, conflict, conflict, conflict, hide}},
@@ -147,7 +165,11 @@ var matrix = []matrixRow{
 // matrixForms are the forms some POST rows send instead of an empty one,
 // so that the request gets past the version check to the role check.
 var matrixForms = map[string]string{
-	"POST /applications/:id/actions/:action": "version={appver}",
+	"POST /applications/:id/actions/:action":      "version={appver}",
+	"POST /applications/:id/comments":             "body=Fråga",
+	"POST /applications/:id/comments/:cid/edit":   "version=1&body=Rättad fråga",
+	"POST /applications/:id/comments/:cid/strike": "version=1&reason=Fel ansökan",
+	"POST /applications/:id/contact":              "contact={anna}",
 }
 
 // routeKey names a route as gin does.
@@ -352,7 +374,21 @@ func matrixFixtures(t *testing.T, s *models.Store) map[string]string {
 		t.Fatalf("version of the application: %v", err)
 	}
 	plan := first("plans", "1 = 1")
+	sara := actor("sara")
+	comment, err := s.AddComment(ctx, anna, app, false, "Räcker budgeten för tolk?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	note, err := s.AddComment(ctx, sara, app, true, "Intern: kontrollera kostnaden.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decision := first("decisions", "application_id IN (SELECT id FROM applications WHERE title = ?)", "Studieresa till London för masterstudenter")
 	return map[string]string{
+		"comment":  itoa(comment.ID),
+		"note":     itoa(note.ID),
+		"anna":     itoa(anna.User.ID),
+		"decision": itoa(decision),
 		"app":      itoa(app),
 		"appver":   fmt.Sprint(version[0]),
 		"draft":    itoa(draft),

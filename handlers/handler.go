@@ -55,19 +55,20 @@ func New(d Deps) (http.Handler, error) {
 	}
 	h.keys = keys
 	pages, err := templates.New(template.FuncMap{
-		"text":      models.Text,
-		"maxlen":    maxLength,
-		"dict":      dict,
-		"state":     stateName,
-		"neolaia":   neolaiaName,
-		"option":    optionOf,
-		"blocked":   blockedReason,
-		"bytes":     byteSize,
-		"fieldname": fieldName,
-		"typed":     attemptValue,
-		"sortURL":   sortLink,
-		"add":       func(a, b int) int { return a + b },
-		"field":     func(prefix string, i int) string { return prefix + strconv.Itoa(i) },
+		"text":         models.Text,
+		"maxlen":       maxLength,
+		"dict":         dict,
+		"state":        stateName,
+		"neolaia":      neolaiaName,
+		"option":       optionOf,
+		"blocked":      blockedReason,
+		"bytes":        byteSize,
+		"fieldname":    fieldName,
+		"typed":        attemptValue,
+		"sortURL":      sortLink,
+		"add":          func(a, b int) int { return a + b },
+		"decisionLink": decisionLink,
+		"field":        func(prefix string, i int) string { return prefix + strconv.Itoa(i) },
 	})
 	if err != nil {
 		return nil, err

@@ -58,6 +58,26 @@ func (h *Handler) routes(r *gin.Engine) {
 	signedIn.GET("/applications/:id/attachments/:aid", h.downloadAttachment)
 	signedIn.POST("/applications/:id/attachments/:aid/delete", h.deleteAttachment)
 
+	// The record (handlers/records.go, conversation.go, application_pdf.go):
+	// the application as a PDF, its conversation and contact person, and
+	// the decisions' documents for whoever may see the application (models
+	// decides who may write what); the register of decisions for whoever
+	// keeps it (workflow.MayKeepRegister); what the documents say of the
+	// university for administrators.
+	signedIn.GET("/applications/:id/pdf", h.downloadApplicationPDF)
+	signedIn.POST("/applications/:id/comments", h.addComment)
+	signedIn.POST("/applications/:id/comments/:cid/edit", h.editComment)
+	signedIn.POST("/applications/:id/comments/:cid/strike", h.strikeComment)
+	signedIn.POST("/applications/:id/contact", h.setContact)
+	signedIn.GET("/decisions/:id/document", h.downloadDecisionDocument)
+	register := r.Group("/register", h.requireRole(workflow.RoleCoordinator))
+	register.GET("", h.showRegister)
+	register.GET("/export.csv", h.exportRegisterCSV)
+	register.POST("/:id/registered", h.markRegistered)
+	records := r.Group("/admin/records", h.requireRole(workflow.RoleAdmin))
+	records.GET("", h.showRecordSettings)
+	records.POST("", h.saveRecordSettings)
+
 	// Follow-up (handlers/report.go, followup.go, plan_admin.go): outcome
 	// reports for whoever may see the application (models decides who may
 	// write or review), the follow-up for the roles that follow up (each

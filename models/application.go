@@ -51,9 +51,12 @@ type Application struct {
 	DecidedAt          *time.Time
 	SubmittedAt        *time.Time
 	DeadlineExtendedTo *time.Time
-	Version            int
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// ContactID is the applicant the university addresses first; nil
+	// means the author.
+	ContactID *int64
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // StudyLevels are the target levels an application can name, in order.

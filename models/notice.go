@@ -28,6 +28,13 @@ type NoticePayload struct {
 	Due string `json:"due,omitempty"`
 	// Days is how many days are left or have passed, for reminders.
 	Days int `json:"days,omitempty"`
+	// Decision is the decision a notice tells of, whose document the
+	// mail links to.
+	Decision int64 `json:"decision,omitempty"`
+	// Contact names the applicants' contact person; ContactID tells the
+	// contact person that the mail is addressed to them first.
+	Contact   string `json:"contact,omitempty"`
+	ContactID int64  `json:"contact_id,omitempty"`
 }
 
 // Notice decodes the row's payload. It returns an error for a payload that
@@ -158,6 +165,9 @@ func (idx *recipientIndex) resolve(app *Application, chart *OrgChart, r workflow
 	}
 	if r.Kind == workflow.RecipientApplicants {
 		ids = append([]int64{app.CreatedBy}, ids...)
+		if app.ContactID != nil {
+			ids = append([]int64{*app.ContactID}, ids...)
+		}
 	}
 	var out []User
 	for _, id := range ids {
@@ -165,7 +175,15 @@ func (idx *recipientIndex) resolve(app *Application, chart *OrgChart, r workflow
 			out = append(out, u)
 		}
 	}
-	slices.SortFunc(out, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	// The contact person is addressed first, then the others in a fixed
+	// order.
+	contact := app.CreatedBy
+	if app.ContactID != nil {
+		contact = *app.ContactID
+	}
+	slices.SortFunc(out, func(a, b User) int {
+		return cmp.Or(cmp.Compare(boolRank(a.ID != contact), boolRank(b.ID != contact)), cmp.Compare(a.ID, b.ID))
+	})
 	return out
 }
 
@@ -182,4 +200,11 @@ func recipientRole(k workflow.RecipientKind) (role workflow.Role, scoped bool) {
 	default:
 		return workflow.RoleFinance, false
 	}
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

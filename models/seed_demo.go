@@ -213,6 +213,14 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			}
 			people[d.subject] = a
 		}
+		// What the demo university's decision documents say of it.
+		if err := tx.Model(&RecordSettings{}).Where("id = 1").Updates(map[string]any{
+			"university_sv": "Örebro universitet", "university_en": "Örebro University",
+			"fund_sv": "Mobilitetsfonden", "fund_en": "the Mobility Fund",
+			"decider_title_sv": "vicerektor för internationalisering", "decider_title_en": "Vice-Rector for Internationalisation",
+			"updated_at": now}).Error; err != nil {
+			return err
+		}
 		return s.seedDemoApplications(ctx, units, people)
 	})
 }

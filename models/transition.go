@@ -84,7 +84,15 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}
-		if err := s.queueNotices(ctx, &app, chart, out.Notices, ev, actor.User.Name); err != nil {
+		var decision int64
+		if decisionActions[action] {
+			d, err := s.recordDecision(ctx, &before, &app, &call, chart, &ev, actor)
+			if err != nil {
+				return err
+			}
+			decision = d.ID
+		}
+		if err := s.queueNotices(ctx, &app, chart, out.Notices, ev, actor.User.Name, decision); err != nil {
 			return err
 		}
 		result = app
@@ -224,19 +232,20 @@ func applyOutcome(app *Application, w workflow.Application) {
 // queueNotices writes the outbox rows of an action's notices, in its
 // transaction. A person is told once per event, even when several of
 // their roles make them a recipient.
-func (s *Store) queueNotices(ctx context.Context, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string) error {
+func (s *Store) queueNotices(ctx context.Context, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string, decision int64) error {
 	if len(notices) == 0 {
 		return nil
 	}
 	p := NoticePayload{Number: app.Number(), Title: app.Title, Action: ev.Action,
-		Comment: ev.Comment, AmountOre: ev.AmountOre, ActorName: actorName, State: ev.ToState}
+		Comment: ev.Comment, AmountOre: ev.AmountOre, ActorName: actorName, State: ev.ToState, Decision: decision}
 	if app.DeadlineExtendedTo != nil {
 		p.Due = app.DeadlineExtendedTo.UTC().Format(time.RFC3339)
 	}
-	idx, err := s.recipients(ctx, app.CreatedBy)
+	idx, err := s.recipients(ctx, app.CreatedBy, contactID(app))
 	if err != nil {
 		return err
 	}
+	idx.addContact(app, &p)
 	cause := "app:" + itoa(app.ID) + ":ev:" + itoa(ev.ID) + ":"
 	out := make([]outgoing, 0, len(notices))
 	for _, n := range notices {

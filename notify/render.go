@@ -101,6 +101,11 @@ type data struct {
 	Name   string
 	Amount string // formatted for the reader; empty when there is none
 	Link   string
+	// Document links to the decision's document in the reader's
+	// language; Original to the Swedish record when that is another.
+	Document, Original string
+	// Addressed is true for the applicants' contact person.
+	Addressed bool
 }
 
 // Render builds the mail for m in its recipient's language. It returns
@@ -128,6 +133,15 @@ func (r *Renderer) Render(m models.ClaimedMessage) (Mail, error) {
 	if m.ApplicationID != nil {
 		d.Link = r.baseURL + "/applications/" + strconv.FormatInt(*m.ApplicationID, 10)
 	}
+	if d.Decision != 0 {
+		doc := r.baseURL + "/decisions/" + strconv.FormatInt(d.Decision, 10) + "/document"
+		d.Document = doc
+		if lang == "en" {
+			d.Document, d.Original = doc+"?lang=en", doc
+		}
+	}
+	d.Addressed = m.RecipientID != nil && d.ContactID != 0 && *m.RecipientID == d.ContactID
+	d.Contact = headerSafe(d.Contact)
 	to := headerSafe(m.RecipientEmail)
 	if to == "" || strings.ContainsAny(to, " <>,;\"") || strings.Count(to, "@") != 1 {
 		return Mail{}, fmt.Errorf("notify: outbox row %d: unusable address %q", m.ID, to)

@@ -26,6 +26,12 @@ const (
 	EventDeadlineExtended    Event = "deadline_extended"
 )
 
+// The events of the conversation on an application (conversation.go).
+const (
+	EventComment      Event = "comment"
+	EventInternalNote Event = "internal_note"
+)
+
 // The events of reminders (reminders.go), which no action causes.
 const (
 	EventReminderCallDeadline    Event = "reminder_call_deadline"
@@ -43,5 +49,6 @@ func Events() []Event {
 		EventAwaitingBooking, EventRejected, EventRevoked, EventBooked, EventReported,
 		EventReportAccepted, EventReportRevision, EventDeadlineExtended,
 		EventReminderCallDeadline, EventReminderReportDue, EventReminderReportOverdue, EventReminderDecisionWaiting,
+		EventComment, EventInternalNote,
 	}
 }

@@ -92,3 +92,52 @@ func VisibilityOf(a Actor, chart Chart) Visibility {
 func FollowupScopeOf(a Actor, chart Chart) Scope {
 	return followupReach.scope(a, chart)
 }
+
+// MayKeepRegister reports whether actor keeps the register of decisions:
+// lists the decisions to be registered, exports them and marks them
+// registered. The international office prepares every case and hands
+// the decision to the registry, so it is the university-wide
+// coordinators' task; the rule is here alone so that a registrar role
+// can take it over.
+func MayKeepRegister(a Actor) bool {
+	for _, g := range a.Grants {
+		if g.Role == RoleCoordinator && g.UnitID == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ConversationAccess is what a person may do in an application's
+// conversation: the comments between applicants and coordinators, and
+// the internal notes.
+type ConversationAccess struct {
+	Read, Write           bool // the comments
+	ReadNotes, WriteNotes bool // the internal notes
+	// Applicant is true for the applicants' side: their comments go to
+	// the coordinators, the coordinators' comments go to them.
+	Applicant bool
+}
+
+// ConversationOf says what actor may do in the conversation on app,
+// whose contact person is contact (0: none). Whoever may see the
+// application reads its comments; its applicants (the author, the
+// contact person and the applicants of its unit) and the coordinators
+// write them. Internal notes are for coordinators and deciders who are
+// impartial (they assess and decide) and for the unit heads above the
+// application; never for anyone on the applicants' side, whatever other
+// role they hold. The caller has checked that actor may see app.
+func ConversationOf(a Actor, app Application, contact int64) ConversationAccess {
+	var c ConversationAccess
+	c.Read = true
+	c.Applicant = a.UserID == app.CreatedBy || (contact != 0 && a.UserID == contact) || a.covers(RoleApplicant, app)
+	coordinator := a.covers(RoleCoordinator, app)
+	c.Write = c.Applicant || coordinator
+	if c.Applicant {
+		return c
+	}
+	impartial := !a.partial(app)
+	c.ReadNotes = (impartial && (coordinator || a.covers(RoleDecider, app))) || a.covers(RoleUnitHead, app)
+	c.WriteNotes = c.ReadNotes
+	return c
+}

@@ -2,9 +2,12 @@ package browsertest
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -236,4 +239,34 @@ func (tab *Tab) Violations() []Violation {
 		tab.fatal("run axe-core", err)
 	}
 	return vs
+}
+
+// Fetch gets path as the page would, with the tab's session, and returns
+// the status and the body's bytes: for files the browser would download,
+// such as a PDF.
+func (tab *Tab) Fetch(path string) (int, []byte) {
+	tab.t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, actionTimeout)
+	defer cancel()
+	expr := `fetch(` + strconv.Quote(path) + `, {credentials: "same-origin"}).then(async r => {
+		const b = new Uint8Array(await r.arrayBuffer()); let s = "";
+		for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+		return JSON.stringify({status: r.status, body: btoa(s)});
+	})`
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tab.fatal("fetch "+path, err)
+	}
+	var out struct {
+		Status int
+		Body   string
+	}
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		tab.fatal("fetch "+path, err)
+	}
+	data, err := base64.StdEncoding.DecodeString(out.Body)
+	if err != nil {
+		tab.fatal("fetch "+path, err)
+	}
+	return out.Status, data
 }
