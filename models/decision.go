@@ -54,11 +54,28 @@ var decisionActions = map[workflow.Action]bool{
 	workflow.ActionGrant: true, workflow.ActionReject: true, workflow.ActionRevoke: true,
 }
 
-// recordDecision writes the decision that action took on app (as it is
-// after the action; before is the application as it was) with its
-// documents, in the action's transaction, and returns it.
-func (s *Store) recordDecision(ctx context.Context, before, app *Application, call *Call, chart *OrgChart, ev *AuditEvent, actor *Actor) (*Decision, error) {
+// decisionFacts is what a decision's record is written from, all read
+// by the action that takes it: the application before and after, its call
+// and unit, the audit event, the decider, the plan activities it is
+// linked to, and the people who may be named (the recipients the action
+// read for its notices).
+type decisionFacts struct {
+	before, app *Application
+	call        *Call
+	chart       *OrgChart
+	ev          *AuditEvent
+	actor       *Actor
+	activities  []PlanActivity
+	people      *recipientIndex
+}
+
+// recordDecision writes the decision that the action in f took, with its
+// documents, in the action's transaction, and returns it. It reads one
+// row (the settings, the plan's title and the presenter) and writes two,
+// and reads the earlier grant of a revocation.
+func (s *Store) recordDecision(ctx context.Context, f decisionFacts) (*Decision, error) {
 	tx := s.conn(ctx)
+	app, call, ev, actor := f.app, f.call, f.ev, f.actor
 	var kind document.Kind
 	amount := app.GrantedOre
 	switch workflow.Action(ev.Action) {
@@ -72,57 +89,38 @@ func (s *Store) recordDecision(ctx context.Context, before, app *Application, ca
 	default:
 		kind, amount = document.KindRevoke, app.ReturnedOre
 	}
-	// Four reads: the settings with the plan's title, the activities, and
-	// the presenter with the contact person; a substitute's regular
-	// decider and a revocation's grant only when there is one.
-	var head struct {
-		RecordSettings
-		PlanSV, PlanEN string
-	}
-	if err := tx.Raw("SELECT record_settings.*, plans.title_sv AS plan_sv, plans.title_en AS plan_en "+
-		"FROM record_settings, plans WHERE record_settings.id = 1 AND plans.id = ?", call.PlanID).Scan(&head).Error; err != nil {
-		return nil, err
-	}
-	settings := head.RecordSettings
-	unit, _ := chart.Unit(app.UnitID)
-	faculty, _ := chart.Faculty(app.UnitID)
-	var acts []PlanActivity
-	if err := tx.Joins("JOIN application_activities ON application_activities.activity_id = plan_activities.id").
-		Where("application_activities.application_id = ?", app.ID).Order("plan_activities.id").Find(&acts).Error; err != nil {
-		return nil, err
-	}
-	contactUser := app.CreatedBy
-	if app.ContactID != nil {
-		contactUser = *app.ContactID
-	}
-	var people struct {
-		PresenterID   *int64
-		PresenterName string
-		ContactName   string
-	}
 	// A revocation has no case of its own presented for decision.
 	presenterAction := string(workflow.ActionMarkReady)
 	if kind == document.KindRevoke {
 		presenterAction = ""
 	}
-	if err := tx.Raw("SELECT p.id AS presenter_id, COALESCE(p.name, '') AS presenter_name, "+
-		"(SELECT name FROM users WHERE id = ?) AS contact_name FROM (SELECT 1 AS one) x "+
+	var head struct {
+		RecordSettings
+		PlanSV, PlanEN string
+		PresenterID    *int64
+		PresenterName  string
+	}
+	if err := tx.Raw("SELECT record_settings.*, plans.title_sv AS plan_sv, plans.title_en AS plan_en, "+
+		"p.id AS presenter_id, COALESCE(p.name, '') AS presenter_name "+
+		"FROM record_settings JOIN plans ON plans.id = ? "+
 		"LEFT JOIN users p ON p.id = (SELECT actor_id FROM audit_events WHERE application_id = ? AND action = ? "+
-		"AND actor_id IS NOT NULL ORDER BY id DESC LIMIT 1)", contactUser, app.ID, presenterAction).Scan(&people).Error; err != nil {
+		"AND actor_id IS NOT NULL ORDER BY id DESC LIMIT 1) WHERE record_settings.id = 1",
+		call.PlanID, app.ID, presenterAction).Scan(&head).Error; err != nil {
 		return nil, err
 	}
-	regular, err := s.regularDecider(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
+	settings := head.RecordSettings
+	unit, _ := f.chart.Unit(app.UnitID)
+	faculty, _ := f.chart.Faculty(app.UnitID)
+	var contact NoticePayload
+	f.people.addContact(app, &contact)
 	d := Decision{ApplicationID: app.ID, AuditEventID: ev.ID, Kind: kind, DecisionRef: app.DecisionRef,
 		DecidedAt: ev.CreatedAt, DecidedBy: actor.User.ID, DeciderName: actor.User.Name, Title: app.Title,
 		UnitID: app.UnitID, UnitName: unit.NameSV, AmountOre: amount,
 		FileName: document.DecisionFileName(app.DecisionRef, app.Number(), "sv")}
-	if people.PresenterID != nil {
-		d.PresenterID, d.PresenterName = people.PresenterID, people.PresenterName
+	if head.PresenterID != nil {
+		d.PresenterID, d.PresenterName = head.PresenterID, head.PresenterName
 	}
-	if regular != nil {
+	if regular := f.people.regularDecider(actor); regular != nil {
 		d.OnBehalfOf, d.OnBehalfOfName = &regular.ID, regular.Name
 	}
 	var earlier Decision
@@ -140,7 +138,7 @@ func (s *Store) recordDecision(ctx context.Context, before, app *Application, ca
 	for _, lang := range []string{"sv", "en"} {
 		doc := document.Decision{Kind: kind, University: settings.University(lang), Fund: settings.Fund(lang),
 			Ref: d.DecisionRef, DecidedAt: d.DecidedAt, Zone: reminderZone,
-			Application: app.Number(), Title: app.Title, Unit: unit.Name(lang), Contact: people.ContactName,
+			Application: app.Number(), Title: app.Title, Unit: unit.Name(lang), Contact: contact.Contact,
 			Call: Text(lang, call.TitleSV, call.TitleEN), Plan: Text(lang, head.PlanSV, head.PlanEN),
 			PeriodStart: deref(app.PeriodStart), PeriodEnd: deref(app.PeriodEnd),
 			RequestedOre: app.RequestedOre, GrantedOre: app.GrantedOre, ReturnedOre: app.ReturnedOre,
@@ -151,9 +149,9 @@ func (s *Store) recordDecision(ctx context.Context, before, app *Application, ca
 			doc.Faculty = faculty.Name(lang)
 		}
 		if kind == document.KindRevoke && earlier.ID == 0 {
-			doc.EarlierAt = deref(before.DecidedAt)
+			doc.EarlierAt = deref(f.before.DecidedAt)
 		}
-		for _, a := range acts {
+		for _, a := range f.activities {
 			doc.Activities = append(doc.Activities, Text(lang, a.TextSV, a.TextEN))
 		}
 		pdf, err := document.DecisionPDF(doc, lang)
@@ -172,29 +170,23 @@ func (s *Store) recordDecision(ctx context.Context, before, app *Application, ca
 
 // regularDecider says on whose behalf actor decides: nil when actor holds
 // the decider role without dates (the regular decider), else the person
-// who does, the first such grant's holder. A dated grant is how a
-// substitute is appointed (a holiday, a leave).
-func (s *Store) regularDecider(ctx context.Context, actor *Actor) (*User, error) {
+// who does, the first such grant's holder who is not disabled. A dated
+// grant is how a substitute is appointed (a holiday, a leave).
+func (idx *recipientIndex) regularDecider(actor *Actor) *User {
 	for _, g := range actor.Grants {
 		if g.Role == workflow.RoleDecider && g.ValidFrom == nil && g.ValidTo == nil {
-			return nil, nil
+			return nil
 		}
 	}
-	var grants []RoleGrant
-	if err := s.conn(ctx).Where("role = ? AND unit_id IS NULL AND valid_from IS NULL AND valid_to IS NULL AND revoked_at IS NULL AND user_id <> ?",
-		workflow.RoleDecider, actor.User.ID).Order("id").Find(&grants).Error; err != nil {
-		return nil, err
-	}
-	for _, g := range grants {
-		u, err := s.UserByID(ctx, g.UserID)
-		if err != nil {
-			return nil, err
+	for _, g := range idx.grants {
+		if g.Role != workflow.RoleDecider || g.UnitID != nil || g.ValidFrom != nil || g.ValidTo != nil || g.UserID == actor.User.ID {
+			continue
 		}
-		if !u.Disabled {
-			return u, nil
+		if u, ok := idx.users[g.UserID]; ok {
+			return &u
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // DecisionsOf lists the decisions on application id, oldest first. The

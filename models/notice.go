@@ -94,6 +94,7 @@ func (s *Store) enqueue(ctx context.Context, at time.Time, out []outgoing) (int,
 type recipientIndex struct {
 	byRole map[workflow.Role]map[int64][]int64 // role → unit (0: university-wide) → user ids
 	users  map[int64]User                      // every person a grant names, who is not disabled
+	grants []RoleGrant                         // the grants in force, by id
 }
 
 // recipients reads the grants of every role a notice can go to, and the
@@ -105,7 +106,7 @@ func (s *Store) recipients(ctx context.Context, authors ...int64) (*recipientInd
 	roles := []workflow.Role{workflow.RoleApplicant, workflow.RoleUnitHead, workflow.RoleCoordinator,
 		workflow.RoleDecider, workflow.RoleFinance}
 	var grants []RoleGrant
-	if err := db.Where("role IN ? AND revoked_at IS NULL", roles).Find(&grants).Error; err != nil {
+	if err := db.Where("role IN ? AND revoked_at IS NULL", roles).Order("id").Find(&grants).Error; err != nil {
 		return nil, err
 	}
 	idx := &recipientIndex{byRole: map[workflow.Role]map[int64][]int64{}, users: map[int64]User{}}
@@ -122,6 +123,7 @@ func (s *Store) recipients(ctx context.Context, authors ...int64) (*recipientInd
 			idx.byRole[g.Role] = map[int64][]int64{}
 		}
 		idx.byRole[g.Role][unit] = append(idx.byRole[g.Role][unit], g.UserID)
+		idx.grants = append(idx.grants, g)
 		ids = append(ids, g.UserID)
 	}
 	var users []User

@@ -46,7 +46,7 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 				return err
 			}
 		}
-		wapp, err := s.workflowApplication(ctx, &app, chart)
+		wapp, acts, err := s.applicationFacts(ctx, &app, chart)
 		if err != nil {
 			return err
 		}
@@ -84,15 +84,20 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}
+		idx, err := s.recipients(ctx, app.CreatedBy, contactID(&app))
+		if err != nil {
+			return err
+		}
 		var decision int64
 		if decisionActions[action] {
-			d, err := s.recordDecision(ctx, &before, &app, &call, chart, &ev, actor)
+			d, err := s.recordDecision(ctx, decisionFacts{before: &before, app: &app, call: &call, chart: chart,
+				ev: &ev, actor: actor, activities: acts, people: idx})
 			if err != nil {
 				return err
 			}
 			decision = d.ID
 		}
-		if err := s.queueNotices(ctx, &app, chart, out.Notices, ev, actor.User.Name, decision); err != nil {
+		if err := s.queueNotices(ctx, idx, &app, chart, out.Notices, ev, actor.User.Name, decision); err != nil {
 			return err
 		}
 		result = app
@@ -185,16 +190,37 @@ func auditAmount(action workflow.Action, in workflow.Input, out workflow.Outcome
 }
 
 // workflowApplication is app as the workflow package sees it, with the
-// counts its rules need, read in one statement.
+// counts its rules need.
 func (s *Store) workflowApplication(ctx context.Context, app *Application, chart *OrgChart) (workflow.Application, error) {
-	var counts struct {
-		Lines      int64
-		Activities int64
+	w, _, err := s.applicationFacts(ctx, app, chart)
+	return w, err
+}
+
+// applicationFacts is app as the workflow package sees it, and the plan
+// activities it is linked to, read in one statement when it has any (as
+// every application past its draft has) and two otherwise.
+func (s *Store) applicationFacts(ctx context.Context, app *Application, chart *OrgChart) (workflow.Application, []PlanActivity, error) {
+	var rows []struct {
+		PlanActivity
+		Lines int64
 	}
-	if err := s.conn(ctx).Raw("SELECT (SELECT COUNT(*) FROM budget_lines WHERE application_id = ?) AS lines, "+
-		"(SELECT COUNT(*) FROM application_activities WHERE application_id = ?) AS activities", app.ID, app.ID).
-		Scan(&counts).Error; err != nil {
-		return workflow.Application{}, err
+	db := s.conn(ctx)
+	if err := db.Raw("SELECT plan_activities.*, (SELECT COUNT(*) FROM budget_lines WHERE application_id = ?) AS lines "+
+		"FROM application_activities JOIN plan_activities ON plan_activities.id = application_activities.activity_id "+
+		"WHERE application_activities.application_id = ? ORDER BY plan_activities.id", app.ID, app.ID).
+		Scan(&rows).Error; err != nil {
+		return workflow.Application{}, nil, err
+	}
+	var counts struct{ Lines, Activities int64 }
+	acts := make([]PlanActivity, len(rows))
+	for i, r := range rows {
+		acts[i], counts.Lines = r.PlanActivity, r.Lines
+	}
+	counts.Activities = int64(len(rows))
+	if len(rows) == 0 {
+		if err := db.Model(&BudgetLine{}).Where("application_id = ?", app.ID).Count(&counts.Lines).Error; err != nil {
+			return workflow.Application{}, nil, err
+		}
 	}
 	w := workflow.Application{
 		ID: app.ID, State: app.State, UnitID: app.UnitID, UnitPath: chart.Path(app.UnitID), CreatedBy: app.CreatedBy,
@@ -208,7 +234,7 @@ func (s *Store) workflowApplication(ctx context.Context, app *Application, chart
 		PeriodStart: deref(app.PeriodStart), PeriodEnd: deref(app.PeriodEnd),
 		DeadlineExtendedTo: deref(app.DeadlineExtendedTo),
 	}
-	return w, nil
+	return w, acts, nil
 }
 
 // workflowCall is the call as the workflow package sees it; CommittedOre
@@ -232,7 +258,8 @@ func applyOutcome(app *Application, w workflow.Application) {
 // queueNotices writes the outbox rows of an action's notices, in its
 // transaction. A person is told once per event, even when several of
 // their roles make them a recipient.
-func (s *Store) queueNotices(ctx context.Context, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string, decision int64) error {
+// idx holds the recipients read for the action.
+func (s *Store) queueNotices(ctx context.Context, idx *recipientIndex, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string, decision int64) error {
 	if len(notices) == 0 {
 		return nil
 	}
@@ -241,10 +268,6 @@ func (s *Store) queueNotices(ctx context.Context, app *Application, chart *OrgCh
 	if app.DeadlineExtendedTo != nil {
 		p.Due = app.DeadlineExtendedTo.UTC().Format(time.RFC3339)
 	}
-	idx, err := s.recipients(ctx, app.CreatedBy, contactID(app))
-	if err != nil {
-		return err
-	}
 	idx.addContact(app, &p)
 	cause := "app:" + itoa(app.ID) + ":ev:" + itoa(ev.ID) + ":"
 	out := make([]outgoing, 0, len(notices))
@@ -252,7 +275,7 @@ func (s *Store) queueNotices(ctx context.Context, app *Application, chart *OrgCh
 		out = append(out, outgoing{Event: n.Event, AppID: app.ID, To: idx.resolve(app, chart, n.To),
 			Key: cause + string(n.Event), Payload: p})
 	}
-	_, err = s.enqueue(ctx, ev.CreatedAt, out)
+	_, err := s.enqueue(ctx, ev.CreatedAt, out)
 	return err
 }
 
