@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"mobilityfund/config"
+	"mobilityfund/export"
 	"mobilityfund/handlers"
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/internal/oidctest"
@@ -330,8 +331,8 @@ func matrixFixtures(t *testing.T, s *models.Store) map[string]string {
 		t.Fatal(err)
 	}
 	if _, err := s.SaveFinanceSettings(ctx, peter, models.FinanceSettingsInput{
-		Organisation: "Örebro universitet", PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
-		DebitAccount: "4010", DebitAccountName: "Interna bidrag", CreditAccount: "4010", CreditAccountName: "Interna bidrag",
+		Ledger: export.Ledger{Organisation: "Örebro universitet", PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
+			DebitAccount: "4010", DebitAccountName: "Interna bidrag", CreditAccount: "4010", CreditAccountName: "Interna bidrag"},
 		VoucherText: "MF {application} {decision} batch {batch}",
 	}); err != nil {
 		t.Fatal(err)

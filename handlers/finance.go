@@ -12,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
@@ -179,7 +179,7 @@ func (h *Handler) downloadFinanceBatch(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	var objects []finance.Object
+	var objects []export.Object
 	if format == "si" {
 		objs, err := h.store.FinanceBatchObjects(ctx, id)
 		if err != nil {
@@ -187,7 +187,7 @@ func (h *Handler) downloadFinanceBatch(c *gin.Context) {
 			return
 		}
 		for _, o := range objs {
-			objects = append(objects, finance.Object{Dim: o.Dim, Number: o.Number, Name: o.Name})
+			objects = append(objects, export.Object{Dim: o.Dim, Number: o.Number, Name: o.Name})
 		}
 	}
 	name := fmt.Sprintf("mobilitetsfonden-batch-%04d.%s", b.ID, format)
@@ -198,12 +198,12 @@ func (h *Handler) downloadFinanceBatch(c *gin.Context) {
 	lines := h.financeLines(c, b.ID)
 	switch format {
 	case "csv":
-		err = finance.WriteCSV(c.Writer, lines)
+		err = export.WriteCSV(c.Writer, lines)
 	case "xlsx":
-		err = finance.WriteXLSX(c.Writer, financeBatch(b), lines)
+		err = export.WriteXLSX(c.Writer, financeBatch(b), lines)
 	default:
-		var st finance.SIEStats
-		st, err = finance.WriteSIE(c.Writer, financeBatch(b), objects, lines)
+		var st export.SIEStats
+		st, err = export.WriteSIE(c.Writer, financeBatch(b), objects, lines)
 		if st.Unknown > 0 {
 			h.log.Warn("SIE file has characters code page 437 cannot hold, written as ?", "batch", b.ID, "count", st.Unknown)
 		}
@@ -221,10 +221,10 @@ var errStopped = errors.New("stopped")
 
 // financeLines streams a batch's stored lines as the finance package's
 // lines, straight from the database cursor.
-func (h *Handler) financeLines(c *gin.Context, batchID int64) iter.Seq2[finance.Line, error] {
-	return func(yield func(finance.Line, error) bool) {
+func (h *Handler) financeLines(c *gin.Context, batchID int64) iter.Seq2[export.Line, error] {
+	return func(yield func(export.Line, error) bool) {
 		err := h.store.EachFinanceBatchLine(c.Request.Context(), batchID, func(l *models.FinanceBatchLine) error {
-			fl := finance.Line{Batch: l.BatchID, Application: l.Reference, Title: l.Title, DecisionRef: l.DecisionRef,
+			fl := export.Line{Batch: l.BatchID, Application: l.Reference, Title: l.Title, DecisionRef: l.DecisionRef,
 				Unit: l.UnitName, CostCentre: l.CostCentre, Project: l.ProjectCode, Activities: l.Activities,
 				AmountOre: l.AmountOre, Text: l.VoucherText}
 			if l.DecisionDate != nil {
@@ -236,17 +236,15 @@ func (h *Handler) financeLines(c *gin.Context, batchID int64) iter.Seq2[finance.
 			return nil
 		})
 		if err != nil && !errors.Is(err, errStopped) {
-			yield(finance.Line{}, err)
+			yield(export.Line{}, err)
 		}
 	}
 }
 
 // financeBatch is what a file says about the batch, from the copy of the
 // settings stored with it.
-func financeBatch(b *models.FinanceBatch) finance.Batch {
-	return finance.Batch{ID: b.ID, Date: b.BatchDate, CreatedBy: b.CreatedByName, Organisation: b.Organisation,
-		DebitAccount: b.DebitAccount, DebitAccountName: b.DebitAccountName, CreditAccount: b.CreditAccount,
-		CreditAccountName: b.CreditAccountName, PotCostCentre: b.PotCostCentre, PotProject: b.PotProject, PotName: b.PotName}
+func financeBatch(b *models.FinanceBatch) export.Batch {
+	return export.Batch{ID: b.ID, Date: b.BatchDate, CreatedBy: b.CreatedByName, Ledger: b.Ledger}
 }
 
 // showFinanceSettings shows the settings form.
@@ -256,20 +254,19 @@ func (h *Handler) showFinanceSettings(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	in := models.FinanceSettingsInput{Organisation: set.Organisation, PotCostCentre: set.PotCostCentre,
-		PotProject: set.PotProject, PotName: set.PotName, DebitAccount: set.DebitAccount,
-		DebitAccountName: set.DebitAccountName, CreditAccount: set.CreditAccount,
-		CreditAccountName: set.CreditAccountName, VoucherText: set.VoucherText}
-	h.render(c, http.StatusOK, "finance_settings", gin.H{"Form": in, "Errors": map[string]string{}, "Saved": c.Query("saved") != ""})
+	h.render(c, http.StatusOK, "finance_settings", gin.H{"Form": set.FinanceSettingsInput, "Groups": models.FinanceSettingGroups(),
+		"Errors": map[string]string{}, "Saved": c.Query("saved") != ""})
 }
 
 // saveFinanceSettings stores the settings; invalid input comes back in
 // the form with a message beside each field.
 func (h *Handler) saveFinanceSettings(c *gin.Context) {
-	in := models.FinanceSettingsInput{Organisation: c.PostForm("organisation"), PotCostCentre: c.PostForm("pot_cost_centre"),
-		PotProject: c.PostForm("pot_project"), PotName: c.PostForm("pot_name"), DebitAccount: c.PostForm("debit_account"),
-		DebitAccountName: c.PostForm("debit_account_name"), CreditAccount: c.PostForm("credit_account"),
-		CreditAccountName: c.PostForm("credit_account_name"), VoucherText: c.PostForm("voucher_text")}
+	var in models.FinanceSettingsInput
+	for _, g := range models.FinanceSettingGroups() {
+		for _, f := range g.Fields {
+			*f.Of(&in) = c.PostForm(f.Name)
+		}
+	}
 	typed := in
 	_, err := h.store.SaveFinanceSettings(c.Request.Context(), actorOf(c), in)
 	var invalid *workflow.ValidationError
@@ -277,7 +274,8 @@ func (h *Handler) saveFinanceSettings(c *gin.Context) {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/finance/settings?saved=1")
 	case errors.As(err, &invalid):
-		h.render(c, http.StatusUnprocessableEntity, "finance_settings", gin.H{"Form": typed, "Errors": invalid.Fields})
+		h.render(c, http.StatusUnprocessableEntity, "finance_settings", gin.H{"Form": typed, "Groups": models.FinanceSettingGroups(),
+			"Errors": invalid.Fields})
 	default:
 		h.fail(c, err)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
@@ -202,15 +202,15 @@ func checkXLSX(t *testing.T, raw []byte, want int64, payload string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	v, _ := f.GetCellValue(finance.SheetName, "J2", excelize.Options{RawCellValue: true})
+	v, _ := f.GetCellValue(export.SheetName, "J2", excelize.Options{RawCellValue: true})
 	if kr, err := strconv.ParseFloat(v, 64); err != nil || int64(kr*100+0.5) != want {
 		t.Errorf("XLSX amount %q, want %d öre", v, want)
 	}
-	if formula, _ := f.GetCellFormula(finance.SheetName, "J3"); formula != "SUM(J2:J2)" {
+	if formula, _ := f.GetCellFormula(export.SheetName, "J3"); formula != "SUM(J2:J2)" {
 		t.Errorf("XLSX sum formula %q", formula)
 	}
-	title, _ := f.GetCellValue(finance.SheetName, "C2")
-	if formula, _ := f.GetCellFormula(finance.SheetName, "C2"); title != payload || formula != "" {
+	title, _ := f.GetCellValue(export.SheetName, "C2")
+	if formula, _ := f.GetCellFormula(export.SheetName, "C2"); title != payload || formula != "" {
 		t.Errorf("XLSX title %q has formula %q", title, formula)
 	}
 }

@@ -9,27 +9,18 @@ import (
 
 	"gorm.io/gorm"
 
+	"mobilityfund/export"
 	"mobilityfund/workflow"
 )
 
-// FinanceSettings say where the pot's money is booked from: the pot's cost
-// centre and project, the accounts of the internal transfer, the voucher
-// text and the organisation's name for file headers. There is one row.
+// FinanceSettings say where the pot's money is booked from (the ledger
+// setup that every batch copies) and how voucher texts are written. There
+// is one row.
 type FinanceSettings struct {
-	ID                int64
-	Organisation      string
-	PotCostCentre     string
-	PotProject        string
-	PotName           string
-	DebitAccount      string
-	DebitAccountName  string
-	CreditAccount     string
-	CreditAccountName string
-	// VoucherText is a template: {application}, {decision}, {unit},
-	// {title} and {batch} are replaced per line.
-	VoucherText string
-	UpdatedBy   *int64
-	UpdatedAt   time.Time
+	ID int64
+	FinanceSettingsInput
+	UpdatedBy *int64
+	UpdatedAt time.Time
 }
 
 // TableName names the one-row settings table.
@@ -41,29 +32,22 @@ func (f FinanceSettings) Complete() bool {
 }
 
 // FinanceBatch is a set of transfers exported together. Its content never
-// changes after creation: it holds a copy of the settings it was made
+// changes after creation: it holds a copy of the ledger setup it was made
 // with, so its files come out the same every time they are downloaded.
 type FinanceBatch struct {
-	ID                int64
-	BatchDate         time.Time
-	CreatedBy         int64
-	CreatedByName     string
-	Organisation      string
-	PotCostCentre     string
-	PotProject        string
-	PotName           string
-	DebitAccount      string
-	DebitAccountName  string
-	CreditAccount     string
-	CreditAccountName string
-	LineCount         int
-	TotalOre          int64
-	VoucherNumber     string
-	VoucherDate       *time.Time
-	BookedBy          *int64
-	BookedAt          *time.Time
-	Version           int
-	CreatedAt         time.Time
+	ID            int64
+	BatchDate     time.Time
+	CreatedBy     int64
+	CreatedByName string
+	export.Ledger
+	LineCount     int
+	TotalOre      int64
+	VoucherNumber string
+	VoucherDate   *time.Time
+	BookedBy      *int64
+	BookedAt      *time.Time
+	Version       int
+	CreatedAt     time.Time
 }
 
 // Booked reports whether finance has recorded the batch as booked.
@@ -155,50 +139,90 @@ func (s *Store) FinanceSettings(ctx context.Context) (*FinanceSettings, error) {
 	return &f, nil
 }
 
-// FinanceSettingsInput is what the settings form may change.
+// FinanceSettingsInput is what the settings form may change: the ledger
+// setup and the voucher text.
 type FinanceSettingsInput struct {
-	Organisation      string
-	PotCostCentre     string
-	PotProject        string
-	PotName           string
-	DebitAccount      string
-	DebitAccountName  string
-	CreditAccount     string
-	CreditAccountName string
-	VoucherText       string
+	export.Ledger
+	// VoucherText is a template: {application}, {decision}, {unit},
+	// {title} and {batch} are replaced per line.
+	VoucherText string
 }
 
-// Valid returns a message id per invalid field, empty when all is well.
+// SettingField is one field of the finance settings form: its name in
+// the form and in error maps, where it is in the input, and its rules.
+// The list of them is the one description of the form: binding,
+// validation and the page all read it.
+type SettingField struct {
+	Name     string
+	Max      int  // characters
+	Required bool // must not be blank
+	Code     bool // an account, cost centre or project: no spaces, quotes or braces
+	Hint     string
+	Of       func(*FinanceSettingsInput) *string
+}
+
+// SettingGroup is a set of fields the form shows together, under Legend
+// (a message id; empty for no fieldset).
+type SettingGroup struct {
+	Legend string
+	Fields []SettingField
+}
+
+// FinanceSettingGroups returns the settings form's fields in the order
+// the page shows them.
+func FinanceSettingGroups() []SettingGroup {
+	type in = FinanceSettingsInput
+	return []SettingGroup{
+		{Fields: []SettingField{
+			{Name: "organisation", Max: 200, Required: true, Of: func(f *in) *string { return &f.Organisation }},
+		}},
+		{Legend: "finance.credit", Fields: []SettingField{
+			{Name: "pot_cost_centre", Max: 40, Required: true, Code: true, Of: func(f *in) *string { return &f.PotCostCentre }},
+			{Name: "pot_project", Max: 40, Code: true, Of: func(f *in) *string { return &f.PotProject }},
+			{Name: "pot_name", Max: 100, Required: true, Of: func(f *in) *string { return &f.PotName }},
+			{Name: "credit_account", Max: 20, Required: true, Code: true, Of: func(f *in) *string { return &f.CreditAccount }},
+			{Name: "credit_account_name", Max: 100, Required: true, Of: func(f *in) *string { return &f.CreditAccountName }},
+		}},
+		{Legend: "finance.debit", Fields: []SettingField{
+			{Name: "debit_account", Max: 20, Required: true, Code: true, Of: func(f *in) *string { return &f.DebitAccount }},
+			{Name: "debit_account_name", Max: 100, Required: true, Of: func(f *in) *string { return &f.DebitAccountName }},
+		}},
+		{Fields: []SettingField{
+			{Name: "voucher_text", Max: 200, Required: true, Hint: "finance.voucher_text_hint", Of: func(f *in) *string { return &f.VoucherText }},
+		}},
+	}
+}
+
+// Value returns the field named name, for the form.
+func (in FinanceSettingsInput) Value(name string) string {
+	for _, g := range FinanceSettingGroups() {
+		for _, f := range g.Fields {
+			if f.Name == name {
+				return *f.Of(&in)
+			}
+		}
+	}
+	return ""
+}
+
+// Valid trims every field and returns a message id per invalid field,
+// empty when all is well.
 func (in *FinanceSettingsInput) Valid() map[string]string {
 	errs := map[string]string{}
-	fields := []struct {
-		name     string
-		v        *string
-		required bool
-		max      int
-		code     bool
-	}{
-		{"organisation", &in.Organisation, true, 200, false},
-		{"pot_cost_centre", &in.PotCostCentre, true, 40, true},
-		{"pot_project", &in.PotProject, false, 40, true},
-		{"pot_name", &in.PotName, true, 100, false},
-		{"debit_account", &in.DebitAccount, true, 20, true},
-		{"debit_account_name", &in.DebitAccountName, true, 100, false},
-		{"credit_account", &in.CreditAccount, true, 20, true},
-		{"credit_account_name", &in.CreditAccountName, true, 100, false},
-		{"voucher_text", &in.VoucherText, true, 200, false},
-	}
-	for _, f := range fields {
-		*f.v = strings.TrimSpace(*f.v)
-		switch {
-		case *f.v == "" && f.required:
-			errs[f.name] = workflow.MsgRequired
-		case len([]rune(*f.v)) > f.max:
-			errs[f.name] = "finance.err.too_long"
-		case f.code && strings.ContainsAny(*f.v, " \t\r\n\"{}"):
-			errs[f.name] = "finance.err.code"
-		case strings.ContainsAny(*f.v, "\r\n"):
-			errs[f.name] = "finance.err.one_line"
+	for _, g := range FinanceSettingGroups() {
+		for _, f := range g.Fields {
+			v := f.Of(in)
+			*v = strings.TrimSpace(*v)
+			switch {
+			case *v == "" && f.Required:
+				errs[f.Name] = workflow.MsgRequired
+			case len([]rune(*v)) > f.Max:
+				errs[f.Name] = "finance.err.too_long"
+			case f.Code && strings.ContainsAny(*v, " \t\r\n\"{}"):
+				errs[f.Name] = "finance.err.code"
+			case strings.ContainsAny(*v, "\r\n"):
+				errs[f.Name] = "finance.err.one_line"
+			}
 		}
 	}
 	return errs
@@ -218,10 +242,7 @@ func (s *Store) SaveFinanceSettings(ctx context.Context, actor *Actor, in Financ
 	var out FinanceSettings
 	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		now := s.now()
-		f := FinanceSettings{ID: 1, Organisation: in.Organisation, PotCostCentre: in.PotCostCentre,
-			PotProject: in.PotProject, PotName: in.PotName, DebitAccount: in.DebitAccount,
-			DebitAccountName: in.DebitAccountName, CreditAccount: in.CreditAccount,
-			CreditAccountName: in.CreditAccountName, VoucherText: in.VoucherText, UpdatedBy: &actor.User.ID, UpdatedAt: now}
+		f := FinanceSettings{ID: 1, FinanceSettingsInput: in, UpdatedBy: &actor.User.ID, UpdatedAt: now}
 		res := tx.Model(&FinanceSettings{}).Where("id = 1").Select("*").Omit("id").Updates(&f)
 		if res.Error != nil {
 			return res.Error

@@ -168,9 +168,7 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor) (*FinanceB
 		}
 		now := s.now()
 		b := FinanceBatch{BatchDate: civilDate(now), CreatedBy: actor.User.ID, CreatedByName: actor.User.Name,
-			Organisation: set.Organisation, PotCostCentre: set.PotCostCentre, PotProject: set.PotProject,
-			PotName: set.PotName, DebitAccount: set.DebitAccount, DebitAccountName: set.DebitAccountName,
-			CreditAccount: set.CreditAccount, CreditAccountName: set.CreditAccountName, Version: 1, CreatedAt: now}
+			Ledger: set.Ledger, Version: 1, CreatedAt: now}
 		if err := tx.Create(&b).Error; err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"mobilityfund/export"
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
@@ -34,8 +35,8 @@ func newFinanceFixture(t *testing.T, s *models.Store) *financeFixture {
 	f := &financeFixture{t: t, s: s, ctx: ctx}
 	f.peter, f.karin, f.anna = f.actor("peter"), f.actor("karin"), f.actor("anna")
 	_, err := s.SaveFinanceSettings(ctx, f.peter, models.FinanceSettingsInput{
-		Organisation: "Örebro universitet", PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
-		DebitAccount: "4010", DebitAccountName: "Interna bidrag", CreditAccount: "4010", CreditAccountName: "Interna bidrag",
+		Ledger: export.Ledger{Organisation: "Örebro universitet", PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
+			DebitAccount: "4010", DebitAccountName: "Interna bidrag", CreditAccount: "4010", CreditAccountName: "Interna bidrag"},
 		VoucherText: "MF {application} {decision} batch {batch}",
 	})
 	if err != nil {
@@ -199,7 +200,7 @@ func TestFinanceSettingsValidation(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFinanceFixture(t, s)
-		_, err := s.SaveFinanceSettings(f.ctx, f.peter, models.FinanceSettingsInput{DebitAccount: "40 10"})
+		_, err := s.SaveFinanceSettings(f.ctx, f.peter, models.FinanceSettingsInput{Ledger: export.Ledger{DebitAccount: "40 10"}})
 		var ve *workflow.ValidationError
 		if !errors.As(err, &ve) || ve.Fields["debit_account"] != "finance.err.code" || ve.Fields["organisation"] != workflow.MsgRequired {
 			t.Fatalf("err = %v", err)

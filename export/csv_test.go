@@ -1,4 +1,4 @@
-package finance_test
+package export_test
 
 import (
 	"bytes"
@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 )
 
 func TestCSV(t *testing.T) {
 	t.Parallel()
 	lines := sample()
 	var buf bytes.Buffer
-	if err := finance.WriteCSV(&buf, finance.Lines(lines)); err != nil {
+	if err := export.WriteCSV(&buf, export.Lines(lines)); err != nil {
 		t.Fatal(err)
 	}
 	raw := buf.Bytes()
@@ -29,7 +29,7 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(lines)+1 || strings.Join(rows[0], "|") != strings.Join(finance.Columns, "|") {
+	if len(rows) != len(lines)+1 || strings.Join(rows[0], "|") != strings.Join(export.Columns, "|") {
 		t.Fatalf("rows = %q", rows)
 	}
 	var sum int64

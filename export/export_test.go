@@ -1,4 +1,4 @@
-package finance_test
+package export_test
 
 import (
 	"bytes"
@@ -9,22 +9,22 @@ import (
 	"testing"
 	"time"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 )
 
-var batch = finance.Batch{
+var batch = export.Batch{
 	ID: 7, Date: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), CreatedBy: "Peter Lund (ekonomi)",
-	Organisation: "Örebro universitet", DebitAccount: "4010", DebitAccountName: "Interna bidrag – mottagna",
-	CreditAccount: "4010", CreditAccountName: "Interna bidrag", PotCostCentre: "9100", PotProject: "MOBPOT",
-	PotName: "Mobilitetsfonden",
+	Ledger: export.Ledger{Organisation: "Örebro universitet", DebitAccount: "4010", DebitAccountName: "Interna bidrag – mottagna",
+		CreditAccount: "4010", CreditAccountName: "Interna bidrag", PotCostCentre: "9100", PotProject: "MOBPOT",
+		PotName: "Mobilitetsfonden"},
 }
 
 // sample has the awkward cases: a formula in a title, Swedish letters,
 // characters outside code page 437, quotes, a unit without project and a
 // reversal.
-func sample() []finance.Line {
+func sample() []export.Line {
 	d := time.Date(2026, 2, 14, 0, 0, 0, 0, time.UTC)
-	return []finance.Line{
+	return []export.Line{
 		{Batch: 7, Application: "MF-2026-0005", Title: `=HYPERLINK("http://evil.example","klick")`, DecisionRef: "ORU 2026/01234",
 			DecisionDate: d, Unit: "Institutionen för naturvetenskap och teknik", CostCentre: "3120", Project: "P3120-MOB",
 			Activities: "2.1.1; 2.1.3", AmountOre: 180_000_00, Text: "MF-2026-0005 ÅÄÖåäö \"citat\" – 5 €"},
@@ -37,18 +37,18 @@ func sample() []finance.Line {
 	}
 }
 
-func objectsOf(lines []finance.Line) []finance.Object {
-	var out []finance.Object
+func objectsOf(lines []export.Line) []export.Object {
+	var out []export.Object
 	for _, l := range lines {
-		out = append(out, finance.Object{Dim: finance.DimCostCentre, Number: l.CostCentre, Name: l.Unit})
+		out = append(out, export.Object{Dim: export.DimCostCentre, Number: l.CostCentre, Name: l.Unit})
 		if l.Project != "" {
-			out = append(out, finance.Object{Dim: finance.DimProject, Number: l.Project, Name: l.Unit})
+			out = append(out, export.Object{Dim: export.DimProject, Number: l.Project, Name: l.Unit})
 		}
 	}
 	return out
 }
 
-func total(lines []finance.Line) int64 {
+func total(lines []export.Line) int64 {
 	var t int64
 	for _, l := range lines {
 		t += l.AmountOre
@@ -76,10 +76,10 @@ func TestSameBytes(t *testing.T) {
 	t.Parallel()
 	lines := sample()
 	write := map[string]func(io.Writer) error{
-		"csv":  func(w io.Writer) error { return finance.WriteCSV(w, finance.Lines(lines)) },
-		"xlsx": func(w io.Writer) error { return finance.WriteXLSX(w, batch, finance.Lines(lines)) },
+		"csv":  func(w io.Writer) error { return export.WriteCSV(w, export.Lines(lines)) },
+		"xlsx": func(w io.Writer) error { return export.WriteXLSX(w, batch, export.Lines(lines)) },
 		"sie": func(w io.Writer) error {
-			_, err := finance.WriteSIE(w, batch, objectsOf(lines), finance.Lines(lines))
+			_, err := export.WriteSIE(w, batch, objectsOf(lines), export.Lines(lines))
 			return err
 		},
 	}
@@ -100,18 +100,18 @@ func TestSameBytes(t *testing.T) {
 func TestLinesError(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("boom")
-	failing := func(yield func(finance.Line, error) bool) {
+	failing := func(yield func(export.Line, error) bool) {
 		if yield(sample()[0], nil) {
-			yield(finance.Line{}, boom)
+			yield(export.Line{}, boom)
 		}
 	}
-	if err := finance.WriteCSV(io.Discard, failing); !errors.Is(err, boom) {
+	if err := export.WriteCSV(io.Discard, failing); !errors.Is(err, boom) {
 		t.Errorf("csv: %v", err)
 	}
-	if err := finance.WriteXLSX(io.Discard, batch, failing); !errors.Is(err, boom) {
+	if err := export.WriteXLSX(io.Discard, batch, failing); !errors.Is(err, boom) {
 		t.Errorf("xlsx: %v", err)
 	}
-	if _, err := finance.WriteSIE(io.Discard, batch, objectsOf(sample()), failing); !errors.Is(err, boom) {
+	if _, err := export.WriteSIE(io.Discard, batch, objectsOf(sample()), failing); !errors.Is(err, boom) {
 		t.Errorf("sie: %v", err)
 	}
 }

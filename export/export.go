@@ -1,13 +1,16 @@
-// Package finance writes export batches of awarded money in the formats the
-// finance office imports: CSV for Swedish Excel, XLSX, and SIE 4I for the
-// accounting system. It is pure: it knows nothing of the database or the
-// web, takes the batch's lines as an iterator and writes them row by row to
-// an io.Writer, so that a batch of any size streams in constant memory.
-package finance
+// Package export writes every file the application hands out: the finance
+// office's batches of awarded money (CSV for Swedish Excel, XLSX, and SIE
+// 4I for the accounting system) and the follow-up per unit and for the
+// units' operational plans (CSV and XLSX). It is pure: it knows nothing of
+// the database or the web, takes typed rows and writes them to an
+// io.Writer, the finance batches from an iterator row by row, so that a
+// batch of any size streams in constant memory. Amounts are int64 öre
+// until they are written: as text by money.Decimal, and as a spreadsheet
+// number by Kronor.
+package export
 
 import (
 	"iter"
-	"strconv"
 	"time"
 )
 
@@ -25,14 +28,12 @@ const (
 	DimProject    = 6 // Projekt
 )
 
-// Batch is what a file says about the batch as a whole. Everything in it
-// is stored with the batch, so that the files can be written again later
-// with the same bytes.
-type Batch struct {
-	ID           int64
-	Date         time.Time // the batch's accounting date (a civil date)
-	CreatedBy    string    // the #GEN signature
-	Organisation string    // #FNAMN
+// Ledger says where the pot's money is booked: the organisation, the
+// pot's cost centre and project, and the two accounts of the transfer.
+// Finance sets it once; every batch keeps a copy of the one it was made
+// with, so that its files come out the same however the settings change.
+type Ledger struct {
+	Organisation string // #FNAMN
 
 	// The unit's side of a transfer is debited, the pot's side credited.
 	DebitAccount      string
@@ -42,6 +43,16 @@ type Batch struct {
 	PotCostCentre     string
 	PotProject        string
 	PotName           string // the name of the pot's cost centre and project objects
+}
+
+// Batch is what a file says about the batch as a whole. Everything in it
+// is stored with the batch, so that the files can be written again later
+// with the same bytes.
+type Batch struct {
+	ID        int64
+	Date      time.Time // the batch's accounting date (a civil date)
+	CreatedBy string    // the #GEN signature
+	Ledger
 }
 
 // Line is one transfer of a batch: the money awarded to one application,
@@ -65,24 +76,6 @@ type Object struct {
 	Dim    int
 	Number string
 	Name   string
-}
-
-// formatOre writes an amount in kronor with two decimals and the given
-// decimal separator: -1234.50 or -1234,50. No thousands separator, so
-// that every program parses it.
-func formatOre(ore int64, sep byte) string {
-	neg := ore < 0
-	u := uint64(ore)
-	if neg {
-		u = -u
-	}
-	b := make([]byte, 0, 24)
-	if neg {
-		b = append(b, '-')
-	}
-	b = strconv.AppendUint(b, u/100, 10)
-	b = append(b, sep, byte('0'+u%100/10), byte('0'+u%10))
-	return string(b)
 }
 
 // Lines turns a slice into the iterator the writers take.

@@ -1,10 +1,12 @@
-package finance
+package export
 
 import (
 	"encoding/csv"
 	"io"
 	"iter"
 	"strconv"
+
+	"mobilityfund/money"
 	"strings"
 )
 
@@ -26,12 +28,10 @@ const dateLayout = "2006-01-02"
 // a spreadsheet would run as a formula gets a leading apostrophe. It
 // returns the first error of lines or of w.
 func WriteCSV(w io.Writer, lines iter.Seq2[Line, error]) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := newCSV(w)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
 	if err := cw.Write(Columns); err != nil {
 		return err
 	}
@@ -52,13 +52,25 @@ func WriteCSV(w io.Writer, lines iter.Seq2[Line, error]) error {
 		row[6] = Inert(l.CostCentre)
 		row[7] = Inert(l.Project)
 		row[8] = Inert(l.Activities)
-		row[9] = formatOre(l.AmountOre, ',')
+		row[9] = money.Decimal(l.AmountOre, ',')
 		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// newCSV writes the byte order mark to w and returns a CSV writer in
+// Swedish Excel's dialect: semicolons between fields, CRLF line ends.
+func newCSV(w io.Writer) (*csv.Writer, error) {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return nil, err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	return cw, nil
 }
 
 // Inert neutralises a text cell that a spreadsheet would otherwise take

@@ -1,4 +1,4 @@
-package finance_test
+package export_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 )
 
 // sieFile is a SIE file as the test reads it back.
@@ -145,7 +145,7 @@ func TestSIE(t *testing.T) {
 	t.Parallel()
 	lines := sample()
 	var buf bytes.Buffer
-	st, err := finance.WriteSIE(&buf, batch, objectsOf(lines), finance.Lines(lines))
+	st, err := export.WriteSIE(&buf, batch, objectsOf(lines), export.Lines(lines))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestSIE(t *testing.T) {
 		}
 	}
 	for label, v := range map[string]string{"#FLAGGA": "0", "#FORMAT": "PC8", "#SIETYP": "4", "#FNAMN": "Örebro universitet",
-		"#GEN": "20260302", "#PROGRAM": finance.ProgramName} {
+		"#GEN": "20260302", "#PROGRAM": export.ProgramName} {
 		if got := f.fields[label]; len(got) == 0 || got[0] != v {
 			t.Errorf("%s = %q, want %q", label, got, v)
 		}
@@ -216,14 +216,14 @@ func TestSIE(t *testing.T) {
 func TestSIEUndeclaredObject(t *testing.T) {
 	t.Parallel()
 	lines := sample()
-	_, err := finance.WriteSIE(io.Discard, batch, objectsOf(lines[:1]), finance.Lines(lines))
-	var ue *finance.UndeclaredObjectError
+	_, err := export.WriteSIE(io.Discard, batch, objectsOf(lines[:1]), export.Lines(lines))
+	var ue *export.UndeclaredObjectError
 	if !errors.As(err, &ue) || ue.Application != "MF-2026-0006" {
 		t.Fatalf("err = %v, want an undeclared object in MF-2026-0006", err)
 	}
 	incomplete := batch
 	incomplete.DebitAccount = ""
-	if _, err := finance.WriteSIE(io.Discard, incomplete, nil, finance.Lines(lines)); !errors.Is(err, finance.ErrIncomplete) {
+	if _, err := export.WriteSIE(io.Discard, incomplete, nil, export.Lines(lines)); !errors.Is(err, export.ErrIncomplete) {
 		t.Fatalf("err = %v, want ErrIncomplete", err)
 	}
 }

@@ -1,4 +1,4 @@
-package finance
+package export
 
 import (
 	"bufio"
@@ -9,6 +9,8 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+
+	"mobilityfund/money"
 )
 
 // sieDate is the SIE date layout.
@@ -16,7 +18,7 @@ const sieDate = "20060102"
 
 // ErrIncomplete is returned when the batch lacks an account or the pot's
 // cost centre, without which no voucher can be written.
-var ErrIncomplete = errors.New("finance: accounts and the pot's cost centre must be set")
+var ErrIncomplete = errors.New("export: accounts and the pot's cost centre must be set")
 
 // UndeclaredObjectError is returned when a line names a cost centre or
 // project that the file did not declare with #OBJEKT.
@@ -26,7 +28,7 @@ type UndeclaredObjectError struct {
 }
 
 func (e *UndeclaredObjectError) Error() string {
-	return fmt.Sprintf("finance: %s uses object %d %q, which is not declared", e.Application, e.Object.Dim, e.Object.Number)
+	return fmt.Sprintf("export: %s uses object %d %q, which is not declared", e.Application, e.Object.Dim, e.Object.Number)
 }
 
 // SIEStats reports what a SIE file holds and what writing it changed:
@@ -100,8 +102,8 @@ func WriteSIE(w io.Writer, b Batch, objects []Object, lines iter.Seq2[Line, erro
 		}
 		sw.raw(`#VER "" "" ` + date).quoted(l.Text).end()
 		sw.raw("{").end()
-		sw.raw("#TRANS").token(b.DebitAccount).objects(l.CostCentre, l.Project).raw(" " + formatOre(l.AmountOre, '.')).end()
-		sw.raw("#TRANS").token(b.CreditAccount).objects(b.PotCostCentre, b.PotProject).raw(" " + formatOre(-l.AmountOre, '.')).end()
+		sw.raw("#TRANS").token(b.DebitAccount).objects(l.CostCentre, l.Project).raw(" " + money.Decimal(l.AmountOre, '.')).end()
+		sw.raw("#TRANS").token(b.CreditAccount).objects(b.PotCostCentre, b.PotProject).raw(" " + money.Decimal(-l.AmountOre, '.')).end()
 		sw.raw("}").end()
 		if sw.err != nil {
 			return sw.stats(), sw.err
