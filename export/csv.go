@@ -15,7 +15,7 @@ import (
 // same for everyone who downloads it.
 var Columns = []string{
 	"Batch", "Ansökan", "Titel", "Beslut", "Beslutsdatum", "Enhet",
-	"Kostnadsställe", "Projekt", "Aktiviteter", "Belopp",
+	"Kostnadsställe", "Projekt", "Aktiviteter", "Belopp", "Typ",
 }
 
 // dateLayout is how dates appear in CSV files: ISO 8601, which Swedish
@@ -25,7 +25,9 @@ const dateLayout = "2006-01-02"
 // WriteCSV writes lines as CSV that Swedish Excel opens as it is: UTF-8
 // with a byte order mark, semicolons between fields, a decimal comma and
 // CRLF line ends, one row per line after a heading row. A text cell that
-// a spreadsheet would run as a formula gets a leading apostrophe. It
+// a spreadsheet would run as a formula gets a leading apostrophe. Cost
+// centres, projects and activities are written as ExcelText, so that
+// Excel neither drops a leading zero nor reads "2.1.1" as a date. It
 // returns the first error of lines or of w.
 func WriteCSV(w io.Writer, lines iter.Seq2[Line, error]) error {
 	cw, err := newCSV(w)
@@ -49,10 +51,11 @@ func WriteCSV(w io.Writer, lines iter.Seq2[Line, error]) error {
 			row[4] = l.DecisionDate.Format(dateLayout)
 		}
 		row[5] = Inert(l.Unit)
-		row[6] = Inert(l.CostCentre)
-		row[7] = Inert(l.Project)
-		row[8] = Inert(l.Activities)
+		row[6] = ExcelText(l.CostCentre)
+		row[7] = ExcelText(l.Project)
+		row[8] = ExcelText(l.Activities)
 		row[9] = money.Decimal(l.AmountOre, ',')
+		row[10] = KindNames[l.Kind]
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -71,6 +74,18 @@ func newCSV(w io.Writer) (*csv.Writer, error) {
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	return cw, nil
+}
+
+// ExcelText writes s so that Excel keeps it as the text it is: the
+// formula ="s", with every double quote doubled, whose value is s itself.
+// Opened as CSV, "0123" would lose its zero and "2.1.1" become a date;
+// the formula's value is a string, so neither happens. The formula holds
+// nothing but that string, so it cannot run anything. Empty stays empty.
+func ExcelText(s string) string {
+	if s == "" {
+		return ""
+	}
+	return `="` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
 // Inert neutralises a text cell that a spreadsheet would otherwise take

@@ -4,19 +4,21 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"mobilityfund/export"
+	"mobilityfund/internal/sietest"
 )
 
+// batch is dated in the new year, made on the last day of the old one.
 var batch = export.Batch{
-	ID: 7, Date: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), CreatedBy: "Peter Lund (ekonomi)",
-	Ledger: export.Ledger{Organisation: "Örebro universitet", DebitAccount: "4010", DebitAccountName: "Interna bidrag – mottagna",
-		CreditAccount: "4010", CreditAccountName: "Interna bidrag", PotCostCentre: "9100", PotProject: "MOBPOT",
-		PotName: "Mobilitetsfonden"},
+	ID: 7, Date: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Created: time.Date(2026, 2, 27, 0, 0, 0, 0, time.UTC),
+	CreatedBy: "Peter Lund (ekonomi)",
+	Ledger: export.Ledger{Organisation: "Örebro universitet", OrgNumber: "202100-1231", ChartType: "EUBAS97",
+		FiscalYearStart: 1, PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
+		PotAccount: "97100", PotAccountName: "Lämnade interna bidrag", UnitAccount: "93100",
+		UnitAccountName: "Erhållna interna bidrag – mobilitet", Direction: export.PotDebit, VoucherSeries: "M"},
 }
 
 // sample has the awkward cases: a formula in a title, Swedish letters,
@@ -25,13 +27,13 @@ var batch = export.Batch{
 func sample() []export.Line {
 	d := time.Date(2026, 2, 14, 0, 0, 0, 0, time.UTC)
 	return []export.Line{
-		{Batch: 7, Application: "MF-2026-0005", Title: `=HYPERLINK("http://evil.example","klick")`, DecisionRef: "ORU 2026/01234",
+		{Batch: 7, Kind: export.KindAward, Application: "MF-2026-0005", Title: `=HYPERLINK("http://evil.example","klick")`, DecisionRef: "ORU 2026/01234",
 			DecisionDate: d, Unit: "Institutionen för naturvetenskap och teknik", CostCentre: "3120", Project: "P3120-MOB",
 			Activities: "2.1.1; 2.1.3", AmountOre: 180_000_00, Text: "MF-2026-0005 ÅÄÖåäö \"citat\" – 5 €"},
-		{Batch: 7, Application: "MF-2026-0006", Title: "@SUM(1+1) och Ångström", DecisionRef: "-ORU 2026/7", DecisionDate: d,
+		{Batch: 7, Kind: export.KindAward, Application: "MF-2026-0006", Title: "@SUM(1+1) och Ångström", DecisionRef: "-ORU 2026/7", DecisionDate: d,
 			Unit: "Handelshögskolan", CostCentre: "3110", Activities: "1.2.1", AmountOre: 12_345_67,
 			Text: "Győr och Łódź\tflik\r\nrad é"},
-		{Batch: 7, Application: "MF-2026-0002", Title: "+46 Återkallad", DecisionRef: "ORU 2026/00001",
+		{Batch: 7, Kind: export.KindReversal, Application: "MF-2026-0002", Title: "+46 Återkallad", DecisionRef: "ORU 2026/00001",
 			Unit: "Institutionen för humaniora, utbildnings- och samhällsvetenskap", CostCentre: "1110", Project: "P1110-MOB",
 			AmountOre: -50_000_50, Text: "Återföring MF-2026-0002 中"},
 	}
@@ -56,18 +58,9 @@ func total(lines []export.Line) int64 {
 	return t
 }
 
-// parseOre reads "1234,50" or "-1234.50" back into öre.
 func parseOre(t *testing.T, s string, sep string) int64 {
 	t.Helper()
-	whole, frac, ok := strings.Cut(s, sep)
-	if !ok || len(frac) != 2 {
-		t.Fatalf("amount %q lacks %q and two decimals", s, sep)
-	}
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil {
-		t.Fatalf("amount %q: %v", s, err)
-	}
-	return n
+	return sietest.ParseOre(t, s, sep)
 }
 
 // TestSameBytes writes every format twice: a stored batch downloads the

@@ -7,8 +7,6 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
-
-	"mobilityfund/money"
 )
 
 // Outcomes are what an application or a unit expected (Exp…) and
@@ -41,36 +39,6 @@ type FollowupActivity struct {
 
 	GrantedOre, ReturnedOre, SpentOre int64
 	Outcomes
-}
-
-// cellKind says how a column's values are written.
-type cellKind int
-
-const (
-	textCell  cellKind = iota // user or plan text, neutralised against formulas
-	countCell                 // a whole number
-	moneyCell                 // öre: decimal text in CSV, a kronor number in XLSX
-)
-
-// column is one column of a follow-up file: the id of its heading
-// (translated by the caller's label function) and how to read its value.
-type column[T any] struct {
-	id   string
-	kind cellKind
-	text func(*T) string
-	num  func(*T) int64
-}
-
-func text[T any](id string, f func(*T) string) column[T] {
-	return column[T]{id: id, kind: textCell, text: f}
-}
-
-func count[T any](id string, f func(*T) int64) column[T] {
-	return column[T]{id: id, kind: countCell, num: f}
-}
-
-func amount[T any](id string, f func(*T) int64) column[T] {
-	return column[T]{id: id, kind: moneyCell, num: f}
 }
 
 // outcomeColumns are the outcome columns of rows of type T, whose
@@ -132,48 +100,12 @@ func FollowupColumns() []string { return ids(unitColumns) }
 // ActivityColumns returns the ids of the operational-plan sheet's columns.
 func ActivityColumns() []string { return ids(activityColumns) }
 
-func ids[T any](cols []column[T]) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.id
-	}
-	return out
-}
-
 // WriteFollowupCSV writes the follow-up per unit as CSV for Swedish Excel
 // (see WriteCSV for the dialect), one row per unit after a heading row
 // whose texts label gives for each column id. It returns the first error
 // of w.
 func WriteFollowupCSV(w io.Writer, label func(id string) string, rows []FollowupUnit) error {
-	cw, err := newCSV(w)
-	if err != nil {
-		return err
-	}
-	head := make([]string, len(unitColumns))
-	for i, c := range unitColumns {
-		head[i] = label(c.id)
-	}
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	rec := make([]string, len(unitColumns))
-	for i := range rows {
-		for j, c := range unitColumns {
-			switch c.kind {
-			case textCell:
-				rec[j] = Inert(c.text(&rows[i]))
-			case countCell:
-				rec[j] = strconv.FormatInt(c.num(&rows[i]), 10)
-			default:
-				rec[j] = money.Decimal(c.num(&rows[i]), ',')
-			}
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeTable(w, unitColumns, label, rows)
 }
 
 // FollowupWorkbook is what the follow-up workbook holds: a sheet for the

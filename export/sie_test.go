@@ -7,139 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/text/encoding/charmap"
-
 	"mobilityfund/export"
+	"mobilityfund/internal/sietest"
 )
-
-// sieFile is a SIE file as the test reads it back.
-type sieFile struct {
-	records  []string            // labels in file order, #TRANS and braces excluded
-	objects  map[string]string   // "dim number" → name
-	accounts map[string]bool     // declared #KONTO
-	vers     []sieVer            // vouchers
-	fields   map[string][]string // first record per label
-}
-
-type sieVer struct {
-	text  string
-	date  string
-	trans []sieTrans
-}
-
-type sieTrans struct {
-	account string
-	objects []string // dim, number, dim, number, …
-	ore     int64
-}
-
-// readSIE decodes a file from code page 437 and parses the records this
-// package writes, checking the syntax as it goes.
-func readSIE(t *testing.T, raw []byte) *sieFile {
-	t.Helper()
-	text, err := charmap.CodePage437.NewDecoder().Bytes(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasSuffix(text, []byte("\r\n")) {
-		t.Fatal("file does not end with CRLF")
-	}
-	f := &sieFile{objects: map[string]string{}, accounts: map[string]bool{}, fields: map[string][]string{}}
-	var cur *sieVer
-	inBody := false
-	for _, line := range strings.Split(strings.TrimSuffix(string(text), "\r\n"), "\r\n") {
-		if strings.ContainsAny(line, "\r\n\t") {
-			t.Fatalf("control character inside record %q", line)
-		}
-		switch line {
-		case "{":
-			if cur == nil || inBody {
-				t.Fatalf("unexpected {")
-			}
-			inBody = true
-			continue
-		case "}":
-			if !inBody {
-				t.Fatalf("unexpected }")
-			}
-			inBody, cur = false, nil
-			continue
-		}
-		toks := tokens(t, line)
-		label := toks[0]
-		if inBody != (label == "#TRANS") {
-			t.Fatalf("record %q in the wrong place", line)
-		}
-		switch label {
-		case "#TRANS":
-			objs := toks[2]
-			if !strings.HasPrefix(objs, "{") || !strings.HasSuffix(objs, "}") {
-				t.Fatalf("object list %q", objs)
-			}
-			inner := tokens(t, "x "+strings.Trim(objs, "{}"))[1:]
-			amount := toks[3]
-			cur.trans = append(cur.trans, sieTrans{account: toks[1], objects: inner, ore: parseOre(t, amount, ".")})
-			continue
-		case "#VER":
-			f.vers = append(f.vers, sieVer{date: toks[3], text: toks[4]})
-			cur = &f.vers[len(f.vers)-1]
-		case "#OBJEKT":
-			f.objects[toks[1]+" "+toks[2]] = toks[3]
-		case "#KONTO":
-			f.accounts[toks[1]] = true
-		}
-		if _, ok := f.fields[label]; !ok {
-			f.fields[label] = toks[1:]
-		}
-		f.records = append(f.records, label)
-	}
-	if inBody {
-		t.Fatal("voucher not closed")
-	}
-	return f
-}
-
-// tokens splits a record into fields: bare words, quoted strings with \"
-// escapes, and {…} object lists kept whole.
-func tokens(t *testing.T, line string) []string {
-	t.Helper()
-	var out []string
-	for i := 0; i < len(line); {
-		switch c := line[i]; {
-		case c == ' ':
-			i++
-		case c == '"':
-			var b strings.Builder
-			i++
-			for ; i < len(line) && line[i] != '"'; i++ {
-				if line[i] == '\\' && i+1 < len(line) && line[i+1] == '"' {
-					i++
-				}
-				b.WriteByte(line[i])
-			}
-			if i >= len(line) {
-				t.Fatalf("unterminated quote in %q", line)
-			}
-			i++
-			out = append(out, b.String())
-		case c == '{':
-			j := strings.IndexByte(line[i:], '}')
-			if j < 0 {
-				t.Fatalf("unterminated object list in %q", line)
-			}
-			out = append(out, line[i:i+j+1])
-			i += j + 1
-		default:
-			j := strings.IndexByte(line[i:], ' ')
-			if j < 0 {
-				j = len(line) - i
-			}
-			out = append(out, line[i:i+j])
-			i += j
-		}
-	}
-	return out
-}
 
 func TestSIE(t *testing.T) {
 	t.Parallel()
@@ -149,67 +19,149 @@ func TestSIE(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Vouchers != len(lines) || st.Unknown != 1 || st.Transliterated < 5 {
-		t.Errorf("stats = %+v, want %d vouchers, one unknown (中) and the rest transliterated", st, len(lines))
+	// 中 is written as "?" in both rows of its line.
+	if st.Vouchers != 1 || st.Transactions != 2*len(lines) || st.Unknown != 2 || st.Transliterated < 5 {
+		t.Errorf("stats = %+v, want one voucher of %d rows, 中 twice unknown and the rest transliterated", st, 2*len(lines))
 	}
-	f := readSIE(t, buf.Bytes())
-	want := []string{"#FLAGGA", "#PROGRAM", "#FORMAT", "#GEN", "#SIETYP", "#FNAMN", "#KONTO", "#DIM", "#DIM", "#OBJEKT"}
+	f := sietest.Parse(t, buf.Bytes())
+	want := []string{"#FLAGGA", "#PROGRAM", "#FORMAT", "#GEN", "#SIETYP", "#ORGNR", "#FNAMN", "#RAR", "#KPTYP",
+		"#KONTO", "#KONTO", "#DIM", "#DIM", "#OBJEKT"}
 	for i, w := range want {
-		if i >= len(f.records) || f.records[i] != w {
-			t.Fatalf("records start %q, want %q", f.records, want)
+		if i >= len(f.Records) || f.Records[i] != w {
+			t.Fatalf("records start %q, want %q", f.Records, want)
 		}
 	}
 	for label, v := range map[string]string{"#FLAGGA": "0", "#FORMAT": "PC8", "#SIETYP": "4", "#FNAMN": "Örebro universitet",
-		"#GEN": "20260302", "#PROGRAM": export.ProgramName} {
-		if got := f.fields[label]; len(got) == 0 || got[0] != v {
+		"#GEN": "20260227", "#PROGRAM": export.ProgramName, "#ORGNR": "202100-1231", "#KPTYP": "EUBAS97"} {
+		if got := f.Fields[label]; len(got) == 0 || got[0] != v {
 			t.Errorf("%s = %q, want %q", label, got, v)
 		}
 	}
-	if got := f.fields["#DIM"]; got[0] != "1" || got[1] != "Kostnadsställe" {
+	if got := strings.Join(f.Fields["#RAR"], " "); got != "0 20260101 20261231" {
+		t.Errorf("#RAR = %q, want the fiscal year of the accounting date", got)
+	}
+	if got := f.Fields["#DIM"]; got[0] != "1" || got[1] != "Kostnadsställe" {
 		t.Errorf("#DIM = %q", got)
 	}
-	if !strings.Contains(strings.Join(f.records, " "), "#DIM #DIM") || f.objects["6 P3120-MOB"] == "" {
-		t.Errorf("dimensions or objects missing: %q %v", f.records, f.objects)
+	if !strings.Contains(strings.Join(f.Records, " "), "#DIM #DIM") || f.Objects["6 P3120-MOB"] == "" {
+		t.Errorf("dimensions or objects missing: %q %v", f.Records, f.Objects)
 	}
-	if len(f.vers) != len(lines) {
-		t.Fatalf("%d vouchers, want %d", len(f.vers), len(lines))
+	if len(f.Vers) != 1 {
+		t.Fatalf("%d vouchers, want one for the batch", len(f.Vers))
 	}
-	var debited int64
-	for i, v := range f.vers {
-		var sum int64
-		for _, tr := range v.trans {
-			sum += tr.ore
-			if !f.accounts[tr.account] {
-				t.Errorf("voucher %d: account %s not declared", i, tr.account)
+	v := f.Vers[0]
+	if v.Series != "M" || v.Number != "" || v.Date != "20260302" || v.Text != "Mobilitetsfonden batch 7" || v.RegDate != "20260227" {
+		t.Errorf("voucher %+v: want series M, no number, the accounting date and the batch", v)
+	}
+	if len(v.Trans) != 2*len(lines) || v.Sum() != 0 {
+		t.Fatalf("voucher has %d rows summing to %d, want %d balanced rows", len(v.Trans), v.Sum(), 2*len(lines))
+	}
+	var potDebited int64
+	for i, l := range lines {
+		pot, unit := v.Trans[2*i], v.Trans[2*i+1]
+		for _, tr := range []sietest.Trans{pot, unit} {
+			if _, ok := f.Accounts[tr.Account]; !ok {
+				t.Errorf("line %d: account %s not declared", i, tr.Account)
 			}
-			for j := 0; j+1 < len(tr.objects); j += 2 {
-				if _, ok := f.objects[tr.objects[j]+" "+tr.objects[j+1]]; !ok {
-					t.Errorf("voucher %d: object %v not declared", i, tr.objects[j:j+2])
+			for j := 0; j+1 < len(tr.Objects); j += 2 {
+				if _, ok := f.Objects[tr.Objects[j]+" "+tr.Objects[j+1]]; !ok {
+					t.Errorf("line %d: object %v not declared", i, tr.Objects[j:j+2])
 				}
 			}
+			if tr.Date != "20260302" {
+				t.Errorf("line %d: row dated %q", i, tr.Date)
+			}
 		}
-		if len(v.trans) != 2 || sum != 0 || v.date != "20260302" {
-			t.Errorf("voucher %d: %+v does not balance", i, v)
+		// Interna bidrag: an award debits the pot and credits the unit;
+		// a reversal mirrors it.
+		if l.AmountOre > 0 {
+			pot, unit = v.Trans[2*i], v.Trans[2*i+1]
+		} else {
+			unit, pot = v.Trans[2*i], v.Trans[2*i+1]
 		}
-		debited += v.trans[0].ore
-		if got := strings.Join(v.trans[0].objects, " "); got != "1 "+lines[i].CostCentre+strings.TrimSuffix(" 6 "+lines[i].Project, " 6 ") {
-			t.Errorf("voucher %d debits %q", i, got)
+		if pot.Account != "97100" || pot.Ore != l.AmountOre || strings.Join(pot.Objects, " ") != "1 9100 6 MOBPOT" {
+			t.Errorf("line %d: pot's row %+v, want %d on 97100 and the pot's objects", i, pot, l.AmountOre)
 		}
-		if got := strings.Join(v.trans[1].objects, " "); got != "1 9100 6 MOBPOT" {
-			t.Errorf("voucher %d credits %q", i, got)
+		wantObjs := "1 " + l.CostCentre + strings.TrimSuffix(" 6 "+l.Project, " 6 ")
+		if unit.Account != "93100" || unit.Ore != -l.AmountOre || strings.Join(unit.Objects, " ") != wantObjs {
+			t.Errorf("line %d: unit's row %+v, want %d on 93100 and %s", i, unit, -l.AmountOre, wantObjs)
 		}
+		potDebited += pot.Ore
 	}
-	if debited != total(lines) {
-		t.Errorf("debited %d, want %d", debited, total(lines))
+	if potDebited != total(lines) {
+		t.Errorf("pot debited %d, want %d", potDebited, total(lines))
 	}
 	for i, want := range []string{
 		`MF-2026-0005 ÅÄÖåäö "citat" - 5 EUR`,
 		"Gyor och Lódz flik  rad é",
 		"Återföring MF-2026-0002 ?",
 	} {
-		if f.vers[i].text != want {
-			t.Errorf("voucher %d text %q, want %q", i, f.vers[i].text, want)
+		if v.Trans[2*i].Text != want || v.Trans[2*i+1].Text != want {
+			t.Errorf("line %d texts %q and %q, want %q", i, v.Trans[2*i].Text, v.Trans[2*i+1].Text, want)
 		}
+	}
+}
+
+// TestSIEUnitDebit: the other direction, a setting for ledgers that move
+// the unit's costs, swaps the sides and still balances.
+func TestSIEUnitDebit(t *testing.T) {
+	t.Parallel()
+	b := batch
+	b.Direction = export.UnitDebit
+	b.OrgNumber, b.ChartType, b.VoucherSeries = "", "", ""
+	lines := sample()
+	var buf bytes.Buffer
+	if _, err := export.WriteSIE(&buf, b, objectsOf(lines), export.Lines(lines)); err != nil {
+		t.Fatal(err)
+	}
+	f := sietest.Parse(t, buf.Bytes())
+	if _, ok := f.Fields["#ORGNR"]; ok {
+		t.Error("#ORGNR written without an organisation number")
+	}
+	if _, ok := f.Fields["#KPTYP"]; ok {
+		t.Error("#KPTYP written without a chart type")
+	}
+	v := f.Vers[0]
+	if v.Series != "" || v.Sum() != 0 {
+		t.Errorf("voucher %+v", v)
+	}
+	if first := v.Trans[0]; first.Account != "93100" || first.Ore != lines[0].AmountOre || first.Object("1") != "3120" {
+		t.Errorf("first row %+v, want the unit debited", first)
+	}
+}
+
+// TestSIETextCut: voucher texts longer than SIE readers keep are cut on
+// a character boundary, never inside a quote escape.
+func TestSIETextCut(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Å", export.TextMax-1) + `"` + strings.Repeat("x", 20)
+	lines := []export.Line{{Batch: 7, Kind: export.KindAward, Application: "MF-2026-0001", CostCentre: "3120",
+		AmountOre: 100, Text: long}}
+	var buf bytes.Buffer
+	if _, err := export.WriteSIE(&buf, batch, objectsOf(lines), export.Lines(lines)); err != nil {
+		t.Fatal(err)
+	}
+	f := sietest.Parse(t, buf.Bytes())
+	want := strings.Repeat("Å", export.TextMax-1) + `"`
+	if got := f.Vers[0].Trans[0].Text; got != want {
+		t.Errorf("text %q (%d characters), want %q", got, len([]rune(got)), want)
+	}
+}
+
+func TestSIEChanges(t *testing.T) {
+	t.Parallel()
+	got := export.SIEChanges("Győr – 中 och åäö ÅÄÖ é, Győr")
+	want := []export.Change{{From: 'ő', To: "o"}, {From: '–', To: "-"}, {From: '中', To: "?"}}
+	if len(got) != len(want) {
+		t.Fatalf("changes %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("change %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	if c := export.SIEChanges("Örebro universitet, Ångström"); len(c) != 0 {
+		t.Errorf("Swedish text changes: %q", c)
 	}
 }
 
@@ -222,7 +174,7 @@ func TestSIEUndeclaredObject(t *testing.T) {
 		t.Fatalf("err = %v, want an undeclared object in MF-2026-0006", err)
 	}
 	incomplete := batch
-	incomplete.DebitAccount = ""
+	incomplete.UnitAccount = ""
 	if _, err := export.WriteSIE(io.Discard, incomplete, nil, export.Lines(lines)); !errors.Is(err, export.ErrIncomplete) {
 		t.Fatalf("err = %v, want ErrIncomplete", err)
 	}

@@ -19,7 +19,7 @@ const SheetName = "Omföring"
 // formula whose value is stored too. Rows go through excelize's stream
 // writer (which keeps at most a chunk in memory and the rest in a
 // temporary file) and the archive is written straight to w, so memory
-// stays flat however long the batch is. b.Date is the workbook's creation
+// stays flat however long the batch is. b.Created is the workbook's creation
 // date, so the same batch gives the same bytes. It returns the first error
 // of lines, of excelize or of w.
 func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
@@ -29,7 +29,7 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 			err = cerr
 		}
 	}()
-	stamp := b.Date.UTC().Format(time.RFC3339)
+	stamp := b.Created.UTC().Format(time.RFC3339)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Created: stamp, Modified: stamp, Creator: ProgramName, LastModifiedBy: ProgramName,
 		Title: "Batch " + strconv.FormatInt(b.ID, 10), Language: "sv-SE",
@@ -47,7 +47,7 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	if err != nil {
 		return err
 	}
-	for col, width := range []float64{8, 14, 40, 18, 13, 40, 14, 14, 30, 16} {
+	for col, width := range []float64{8, 14, 40, 18, 13, 40, 14, 14, 30, 16, 14} {
 		if err := sw.SetColWidth(col+1, col+1, width); err != nil {
 			return err
 		}
@@ -83,6 +83,7 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 		cells[7] = l.Project
 		cells[8] = l.Activities
 		cells[9] = excelize.Cell{StyleID: st.amount, Value: Kronor(l.AmountOre)}
+		cells[10] = KindNames[l.Kind]
 		if err := sw.SetRow("A"+strconv.Itoa(row), cells); err != nil {
 			return err
 		}

@@ -69,6 +69,8 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 			app.SubmittedAt = &now
 		case workflow.ActionGrant, workflow.ActionReject:
 			app.DecidedAt = &now
+		case workflow.ActionRevoke:
+			app.RevokedAt = &now
 		}
 		res := tx.Model(&Application{}).Where("id = ? AND version = ?", id, version).Select("*").Omit("id", "created_at").Updates(&app)
 		if res.Error != nil {
@@ -157,7 +159,7 @@ func (s *Store) workflowApplication(ctx context.Context, app *Application, chart
 		ID: app.ID, State: app.State, UnitID: app.UnitID, UnitPath: chart.Path(app.UnitID), CreatedBy: app.CreatedBy,
 		RequestedOre: sums.Requested, GrantedOre: app.GrantedOre, ReturnedOre: app.ReturnedOre,
 		RecommendedOre: app.RecommendedOre, SpentOre: app.SpentOre,
-		Assessment: app.Assessment, DecisionRef: app.DecisionRef, Motivation: app.Motivation,
+		Assessment: app.Assessment, DecisionRef: app.DecisionRef, RevocationRef: app.RevocationRef, Motivation: app.Motivation,
 		Title: app.Title, Summary: app.Summary, Purpose: app.Purpose,
 		BudgetLines: int(sums.Lines), Activities: int(acts), TargetLevels: app.Levels(),
 		Considerations: [5]string{app.ConsiderationQuality, app.ConsiderationResponsibility,
@@ -184,7 +186,7 @@ func workflowCall(c *Call, b Budget) workflow.Call {
 func applyOutcome(app *Application, w workflow.Application) {
 	app.State = w.State
 	app.GrantedOre, app.ReturnedOre, app.RecommendedOre, app.SpentOre = w.GrantedOre, w.ReturnedOre, w.RecommendedOre, w.SpentOre
-	app.Assessment, app.DecisionRef, app.Motivation = w.Assessment, w.DecisionRef, w.Motivation
+	app.Assessment, app.DecisionRef, app.RevocationRef, app.Motivation = w.Assessment, w.DecisionRef, w.RevocationRef, w.Motivation
 	if !w.DeadlineExtendedTo.IsZero() {
 		t := w.DeadlineExtendedTo
 		app.DeadlineExtendedTo = &t

@@ -31,7 +31,7 @@ var Languages = []string{"sv", "en"}
 var workflowEvents = []string{
 	"awaiting_endorsement", "awaiting_review", "submitted", "withdrawn", "endorsed", "returned",
 	"awaiting_decision", "sent_back", "granted", "decided", "awaiting_booking", "rejected", "revoked",
-	"booked", "reported", "report_accepted", "report_revision", "deadline_extended",
+	"booked", "reported", "report_accepted", "return_waiting", "report_revision", "deadline_extended",
 }
 
 // Events returns every event a mail can be about: the workflow's notices
