@@ -16,6 +16,7 @@ import (
 	"mobilityfund/internal/browsertest"
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/models"
+	"mobilityfund/workflow"
 )
 
 // The browser tests run on SQLite only: what they check is the pages,
@@ -362,7 +363,7 @@ func (j *journey) publicPages() {
 	tab.CheckFocusOrder("/applications")
 
 	j.as("Sara Ekberg")
-	rows, err := j.a.store.Applications(context.Background(), models.Visibility{All: true}, models.ApplicationFilter{})
+	rows, err := j.a.store.Applications(context.Background(), workflow.Visibility{All: true}, models.ApplicationFilter{})
 	if err != nil || len(rows) == 0 {
 		j.t.Fatalf("demo applications: %d, %v", len(rows), err)
 	}

@@ -103,8 +103,8 @@ type grantRow struct {
 // malformed or unknown id gives a NotFoundError.
 func (h *Handler) loadPersonPage(c *gin.Context) (*personPage, error) {
 	ctx := c.Request.Context()
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
+	id, ok := paramID(c, "id")
+	if !ok {
 		return nil, &models.NotFoundError{What: "user", ID: c.Param("id")}
 	}
 	u, err := h.store.UserByID(ctx, id)
@@ -184,16 +184,15 @@ func (h *Handler) grantRole(c *gin.Context) {
 		h.renderPerson(c, http.StatusUnprocessableEntity, form, problems)
 		return
 	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		h.fail(c, errPageNotFound)
+	id, ok := h.pathID(c)
+	if !ok {
 		return
 	}
-	_, err = h.store.GrantRole(c.Request.Context(), actorOf(c), id, in)
+	_, err := h.store.GrantRole(c.Request.Context(), actorOf(c), id, in)
 	var verr *workflow.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		h.renderPerson(c, http.StatusUnprocessableEntity, form, verr.Fields)
+		h.renderPerson(c, statusOf(err), form, verr.Fields)
 	case err != nil:
 		h.fail(c, err)
 	default:
@@ -204,9 +203,9 @@ func (h *Handler) grantRole(c *gin.Context) {
 // revokeGrant ends one of the person's grants now. A grant that has
 // already ended answers 409: someone else got there first.
 func (h *Handler) revokeGrant(c *gin.Context) {
-	id, err1 := strconv.ParseInt(c.Param("id"), 10, 64)
-	grant, err2 := strconv.ParseInt(c.Param("grant"), 10, 64)
-	if err1 != nil || err2 != nil {
+	id, ok1 := paramID(c, "id")
+	grant, ok2 := paramID(c, "grant")
+	if !ok1 || !ok2 {
 		h.fail(c, errPageNotFound)
 		return
 	}
@@ -214,7 +213,7 @@ func (h *Handler) revokeGrant(c *gin.Context) {
 	var verr *workflow.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		h.renderPerson(c, http.StatusUnprocessableEntity, grantForm{}, verr.Fields)
+		h.renderPerson(c, statusOf(err), grantForm{}, verr.Fields)
 	case err != nil:
 		h.fail(c, err)
 	default:

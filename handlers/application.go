@@ -33,7 +33,7 @@ func (h *Handler) listApplications(c *gin.Context) {
 	}
 	page := max(1, int(queryID(q, "page")))
 	f.Offset = (page - 1) * pageSize
-	list, err := h.store.ApplicationList(ctx, models.VisibilityOf(actorOf(c), chart), f)
+	list, err := h.store.ApplicationList(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), f)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -61,15 +61,6 @@ func (h *Handler) listApplications(c *gin.Context) {
 		"Query": q, "SortKeys": models.SortKeys,
 		"Prev": pageLink(q, page-1, pages), "Next": pageLink(q, page+1, pages),
 	})
-}
-
-// queryID reads a positive integer parameter; anything else is 0.
-func queryID(q url.Values, key string) int64 {
-	n, err := strconv.ParseInt(q.Get(key), 10, 64)
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
 }
 
 // pageLink is the list's URL for page n with the same filters, or "" when
@@ -118,41 +109,18 @@ func (h *Handler) showTasks(c *gin.Context) {
 // applicationPage is what the application page shows besides the form
 // errors of an action that failed.
 type applicationPage struct {
-	Detail      *models.ApplicationDetail
-	Unit        models.OrgUnit
-	Faculty     models.OrgUnit
-	Budget      models.Budget
-	Options     []workflow.Option
-	Attachments []models.Attachment
-	Timeline    []models.TimelineEntry
-	Plan        *models.Plan
-	Editable    bool
-	editErr     error // why not, when not Editable
-	chart       *models.OrgChart
+	*models.ApplicationPage
+	Editable bool
 }
 
 // loadApplicationPage loads everything the application page shows, for a
 // reader who may see it; to anyone else it does not exist.
 func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPage, error) {
-	ctx := c.Request.Context()
-	me := actorOf(c)
-	chart, err := h.store.OrgChart(ctx)
+	mp, err := h.store.ApplicationPage(c.Request.Context(), actorOf(c), id)
 	if err != nil {
 		return nil, err
 	}
-	d, err := h.store.ApplicationView(ctx, models.VisibilityOf(me, chart), id)
-	if err != nil {
-		return nil, err
-	}
-	p := &applicationPage{Detail: d, chart: chart}
-	p.Unit, _ = chart.Unit(d.App.UnitID)
-	p.Faculty, _ = chart.Faculty(d.App.UnitID)
-	if p.Budget, err = h.store.BudgetOf(ctx, &d.Call); err != nil {
-		return nil, err
-	}
-	if p.Options, err = h.store.Options(ctx, d, chart, me); err != nil {
-		return nil, err
-	}
+	p := &applicationPage{ApplicationPage: mp, Editable: mp.EditErr == nil}
 	// What moves the application forward comes first.
 	slices.SortStableFunc(p.Options, func(a, b workflow.Option) int {
 		pa, pb := actionOptions[a.Action].Primary, actionOptions[b.Action].Primary
@@ -164,18 +132,6 @@ func (h *Handler) loadApplicationPage(c *gin.Context, id int64) (*applicationPag
 		}
 		return 0
 	})
-	if p.Attachments, err = h.store.Attachments(ctx, id); err != nil {
-		return nil, err
-	}
-	if p.Timeline, err = h.store.Timeline(ctx, id); err != nil {
-		return nil, err
-	}
-	if p.Plan, err = h.store.PlanByID(ctx, d.Call.PlanID); err != nil {
-		return nil, err
-	}
-	w := workflow.Application{ID: d.App.ID, State: d.App.State, UnitID: d.App.UnitID, UnitPath: chart.Path(d.App.UnitID)}
-	p.editErr = workflow.Editable(w, me.Workflow)
-	p.Editable = p.editErr == nil
 	return p, nil
 }
 

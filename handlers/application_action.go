@@ -60,11 +60,7 @@ func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflo
 			in.ExtendTo = d.AddDate(0, 0, 1).Add(-time.Minute)
 		}
 	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		version = -1
-	}
-	return a, in, version
+	return a, in, formVersion(c)
 }
 
 // applicationAction takes one workflow action on an application: the
@@ -84,7 +80,7 @@ func (h *Handler) applicationAction(c *gin.Context) {
 	}
 	attempt, in, version := readAction(c, action)
 	if len(attempt.Errors) > 0 {
-		h.actionFailed(c, id, attempt)
+		h.actionFailed(c, id, attempt, http.StatusUnprocessableEntity)
 		return
 	}
 	_, err := h.store.Apply(c.Request.Context(), id, version, actorOf(c), action, in)
@@ -96,31 +92,27 @@ func (h *Handler) applicationAction(c *gin.Context) {
 	case action == workflow.ActionSubmit && errors.As(err, &invalid):
 		// An incomplete application goes back to its form, with what is
 		// missing beside each field.
-		h.renderEdit(c, http.StatusUnprocessableEntity, id, nil, invalid.Fields)
+		h.renderEdit(c, statusOf(err), id, nil, invalid.Fields)
 	case errors.As(err, &invalid):
 		for k, v := range invalid.Fields {
 			attempt.Errors[k] = v
 		}
-		h.actionFailed(c, id, attempt)
+		h.actionFailed(c, id, attempt, statusOf(err))
 	case errors.As(err, &over):
 		attempt.Over = over
 		attempt.Errors["amount"] = "error.over_budget"
-		h.actionFailed(c, id, attempt)
+		h.actionFailed(c, id, attempt, statusOf(err))
 	case errors.Is(err, workflow.ErrDeadlinePassed):
 		attempt.Errors["deadline"] = "error.deadline_passed"
-		h.actionFailed(c, id, attempt)
+		h.actionFailed(c, id, attempt, statusOf(err))
 	default:
 		h.fail(c, err)
 	}
 }
 
-// actionFailed shows the form of a failed action again: the decision page
-// for decisions, the application page for the rest.
-func (h *Handler) actionFailed(c *gin.Context, id int64, a *actionAttempt) {
-	status := http.StatusUnprocessableEntity
-	if a.Over != nil || a.Errors["deadline"] != "" {
-		status = http.StatusConflict
-	}
+// actionFailed shows the form of a failed action again, with status: the
+// decision page for decisions, the application page for the rest.
+func (h *Handler) actionFailed(c *gin.Context, id int64, a *actionAttempt, status int) {
 	if a.Action == workflow.ActionGrant || a.Action == workflow.ActionReject {
 		h.renderDecide(c, status, id, a)
 		return
@@ -159,7 +151,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	}
 	amount := p.Detail.App.RecommendedOre
 	if amount == 0 {
-		amount = p.Detail.RequestedOre()
+		amount = p.Detail.App.RequestedOre
 	}
 	defaultAmount := amount
 	l := localizer(c)

@@ -121,19 +121,19 @@ func (h *Handler) createApplication(c *gin.Context) {
 	if err == nil {
 		next = "/applications/" + strconv.FormatInt(app.ID, 10) + "?done=create"
 	}
-	h.finish(c, err, func(fields map[string]string) {
-		h.renderNew(c, http.StatusUnprocessableEntity, c.PostForm("call"), form, fields)
+	h.finish(c, err, func(status int, fields map[string]string) {
+		h.renderNew(c, status, c.PostForm("call"), form, fields)
 	}, next)
 }
 
 // finish ends a request that saved something: the form again with its
 // messages for invalid input, the error page for any other error, else a
 // redirect to next.
-func (h *Handler) finish(c *gin.Context, err error, invalid func(fields map[string]string), next string) {
+func (h *Handler) finish(c *gin.Context, err error, invalid func(status int, fields map[string]string), next string) {
 	var v *workflow.ValidationError
 	switch {
 	case errors.As(err, &v):
-		invalid(v.Fields)
+		invalid(statusOf(err), v.Fields)
 	case err != nil:
 		h.fail(c, err)
 	default:
@@ -159,11 +159,6 @@ func changeLines(form *draftForm, op string, index int) bool {
 	return false
 }
 
-func postForm(c *gin.Context) url.Values {
-	_ = c.Request.ParseForm()
-	return c.Request.PostForm
-}
-
 // showEditApplication shows the form of a draft or returned application.
 func (h *Handler) showEditApplication(c *gin.Context) {
 	id, ok := h.pathID(c)
@@ -182,7 +177,7 @@ func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftFo
 		return
 	}
 	if !p.Editable {
-		h.fail(c, p.editErr)
+		h.fail(c, p.EditErr)
 		return
 	}
 	if form == nil {
@@ -190,7 +185,7 @@ func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftFo
 		form = &f
 	}
 	app := p.Detail.App
-	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(p.chart, actorOf(c)), Form: *form, Errors: problems}
+	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(p.Chart, actorOf(c)), Form: *form, Errors: problems}
 	h.render(c, status, "application_form", formData(e, p))
 }
 
@@ -211,10 +206,9 @@ func (h *Handler) saveApplication(c *gin.Context) {
 		h.renderEdit(c, http.StatusUnprocessableEntity, id, &form, problems)
 		return
 	}
-	version, _ := strconv.Atoi(c.PostForm("version"))
-	_, err := h.store.SaveDraft(c.Request.Context(), id, version, actorOf(c), d)
-	h.finish(c, err, func(fields map[string]string) {
-		h.renderEdit(c, http.StatusUnprocessableEntity, id, &form, fields)
+	_, err := h.store.SaveDraft(c.Request.Context(), id, formVersion(c), actorOf(c), d)
+	h.finish(c, err, func(status int, fields map[string]string) {
+		h.renderEdit(c, status, id, &form, fields)
 	}, "/applications/"+strconv.FormatInt(id, 10)+"?done=save")
 }
 
@@ -251,7 +245,7 @@ func (h *Handler) uploadAttachment(c *gin.Context) {
 		return
 	}
 	_, err = h.store.AddAttachment(c.Request.Context(), id, actorOf(c), fh.Filename, data)
-	h.finish(c, err, func(fields map[string]string) { fail(fields["file"]) },
+	h.finish(c, err, func(_ int, fields map[string]string) { fail(fields["file"]) },
 		"/applications/"+strconv.FormatInt(id, 10)+"?done=attach#attachments")
 }
 
@@ -261,8 +255,8 @@ func (h *Handler) attachmentPath(c *gin.Context) (id, aid int64, ok bool) {
 	if id, ok = h.pathID(c); !ok {
 		return 0, 0, false
 	}
-	aid, err := strconv.ParseInt(c.Param("aid"), 10, 64)
-	if err != nil || aid <= 0 {
+	aid, ok = paramID(c, "aid")
+	if !ok {
 		h.fail(c, errPageNotFound)
 		return 0, 0, false
 	}
@@ -283,7 +277,7 @@ func (h *Handler) downloadAttachment(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	att, err := h.store.AttachmentFile(ctx, models.VisibilityOf(actorOf(c), chart), id, aid)
+	att, err := h.store.AttachmentFile(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), id, aid)
 	if err != nil {
 		h.fail(c, err)
 		return

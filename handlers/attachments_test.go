@@ -37,7 +37,7 @@ func TestAttachmentPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		s.SetClock(func() time.Time { return inCallWindow })
 		a := newApp(t, s)
-		rows, err := s.Applications(context.Background(), models.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateDraft})
+		rows, err := s.Applications(context.Background(), workflow.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateDraft})
 		if err != nil || len(rows) != 1 {
 			t.Fatalf("demo drafts: %d, %v", len(rows), err)
 		}
@@ -82,7 +82,7 @@ func TestDeadlineExtension(t *testing.T) {
 		s.SetClock(func() time.Time { return inCallWindow })
 		a := newApp(t, s)
 		ctx := context.Background()
-		rows, _ := s.Applications(ctx, models.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateDraft})
+		rows, _ := s.Applications(ctx, workflow.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateDraft})
 		page := "/applications/" + itoa(rows[0].ID)
 		late := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
 		s.SetClock(func() time.Time { return late })
@@ -114,7 +114,7 @@ func TestEditPageRefusals(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		a := newApp(t, s)
-		rows, _ := s.Applications(context.Background(), models.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateSubmitted})
+		rows, _ := s.Applications(context.Background(), workflow.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateSubmitted})
 		edit := "/applications/" + itoa(rows[0].ID) + "/edit"
 		if r := a.demo("james").get(edit); r.status != http.StatusConflict {
 			t.Errorf("applicant editing a submitted application: %d, want 409", r.status)

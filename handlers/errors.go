@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"mobilityfund/models"
+	"mobilityfund/money"
 	"mobilityfund/workflow"
 )
 
@@ -15,24 +16,101 @@ var (
 	errPageNotFound    = errors.New("no such page")
 )
 
-// fail is the one place that maps an error to a status and an error page:
-// not found 404, forbidden 403, conflict 409, anything else 500 with the
-// details in the log only.
+// answer is how one kind of error is answered: its status, and the
+// heading and text of the error page when no form can show it.
+type answer struct {
+	status        int
+	heading, text string
+}
+
+var (
+	answerInternal        = answer{http.StatusInternalServerError, "error.internal", "error.internal_text"}
+	answerUnauthenticated = answer{http.StatusUnauthorized, "error.unauthenticated", "error.unauthenticated_text"}
+	answerNotFound        = answer{http.StatusNotFound, "error.not_found", "error.not_found_text"}
+	answerForbidden       = answer{http.StatusForbidden, "error.forbidden", "error.forbidden_text"}
+	answerConflictOfInt   = answer{http.StatusForbidden, "error.forbidden", "error.conflict_of_interest"}
+	answerStale           = answer{http.StatusConflict, "error.conflict", "error.conflict_text"}
+	answerNotNow          = answer{http.StatusConflict, "error.not_now", "error.not_now_text"}
+	answerOverBudget      = answer{http.StatusConflict, "error.not_now", "error.over_budget"}
+	answerDeadline        = answer{http.StatusConflict, "error.not_now", "error.deadline_passed"}
+	answerInvalid         = answer{http.StatusUnprocessableEntity, "error.invalid", "error.invalid_text"}
+	answerFinanceNotReady = answer{http.StatusConflict, "error.not_now", "finance.settings_incomplete"}
+	answerNothingToExport = answer{http.StatusConflict, "error.not_now", "finance.nothing_to_export"}
+)
+
+// answers maps every error the layers below return to its answer. The
+// first row that matches wins, so a specific error comes before the
+// general one it wraps. errors_test.go fails on an exported error of
+// models, workflow or money without a row here.
+var answers = []struct {
+	match func(error) bool
+	answer
+}{
+	{is(errUnauthenticated), answerUnauthenticated},
+	{is(errPageNotFound), answerNotFound},
+	{is(models.ErrNotFound), answerNotFound},
+	{is(workflow.ErrConflictOfInterest), answerConflictOfInt},
+	{is(workflow.ErrForbidden), answerForbidden},
+	{is(models.ErrStale), answerStale},
+	{as[*workflow.OverBudgetError], answerOverBudget},
+	{is(workflow.ErrOverBudget), answerOverBudget},
+	{is(workflow.ErrDeadlinePassed), answerDeadline},
+	{is(workflow.ErrInvalidTransition), answerNotNow},
+	{as[*workflow.ValidationError], answerInvalid},
+	{is(money.ErrEmpty), answerInvalid},
+	{is(money.ErrInvalid), answerInvalid},
+	{is(money.ErrNegative), answerInvalid},
+	{is(money.ErrTooLarge), answerInvalid},
+	{is(models.ErrNothingToExport), answerNothingToExport},
+	{is(models.ErrFinanceSettingsIncomplete), answerFinanceNotReady},
+	{as[*models.MissingCostCentreError], answerFinanceNotReady},
+	// Only the mail worker holds outbox leases; one reaching a page is a
+	// fault.
+	{is(models.ErrLeaseLost), answerInternal},
+}
+
+func is(target error) func(error) bool {
+	return func(err error) bool { return errors.Is(err, target) }
+}
+
+func as[T error](err error) bool {
+	var t T
+	return errors.As(err, &t)
+}
+
+// answerOf finds err's answer; anything unknown is an internal error.
+func answerOf(err error) answer {
+	for _, a := range answers {
+		if a.match(err) {
+			return a.answer
+		}
+	}
+	return answerInternal
+}
+
+// statusOf is the one place where an error becomes an HTTP status: not
+// found 404, forbidden 403, stale or not possible now 409, invalid input
+// 422, anything else 500. HTML pages and the JSON API both use it.
+func statusOf(err error) int { return answerOf(err).status }
+
+// fail answers a request that failed with the error page for err; an
+// internal error's details go to the log only.
 func (h *Handler) fail(c *gin.Context, err error) {
-	status, heading, message := http.StatusInternalServerError, "error.internal", "error.internal_text"
-	switch {
-	case errors.Is(err, errUnauthenticated):
-		status, heading, message = http.StatusUnauthorized, "error.unauthenticated", "error.unauthenticated_text"
-	case errors.Is(err, models.ErrNotFound), errors.Is(err, errPageNotFound):
-		status, heading, message = http.StatusNotFound, "error.not_found", "error.not_found_text"
-	case errors.Is(err, workflow.ErrForbidden):
-		status, heading, message = http.StatusForbidden, "error.forbidden", "error.forbidden_text"
-	case errors.Is(err, models.ErrStale), errors.Is(err, workflow.ErrInvalidTransition):
-		status, heading, message = http.StatusConflict, "error.conflict", "error.conflict_text"
-	default:
+	a := answerOf(err)
+	if a.status == http.StatusInternalServerError {
 		h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}
-	h.render(c, status, "error", gin.H{"Heading": heading, "Message": message})
+	h.render(c, a.status, "error", gin.H{"Heading": a.heading, "Message": a.text})
+}
+
+// failJSON answers an API request that failed, with the same status as
+// a page would get and a short English text.
+func (h *Handler) failJSON(c *gin.Context, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+	}
+	c.JSON(status, gin.H{"error": http.StatusText(status)})
 }
 
 // notFound answers unknown routes with the 404 page.

@@ -128,16 +128,16 @@ func (h *Handler) createFinanceBatch(c *gin.Context) {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/finance/batches/"+strconv.FormatInt(b.ID, 10))
 	case errors.As(err, &invalid):
-		h.renderFinanceOverview(c, http.StatusUnprocessableEntity, form, invalid.Fields, "", nil)
+		h.renderFinanceOverview(c, statusOf(err), form, invalid.Fields, "", nil)
 	case errors.Is(err, models.ErrNothingToExport):
-		h.renderFinanceOverview(c, http.StatusConflict, form, nil, "finance.nothing_to_export", nil)
+		h.renderFinanceOverview(c, statusOf(err), form, nil, "finance.nothing_to_export", nil)
 	case errors.Is(err, models.ErrFinanceSettingsIncomplete):
-		h.renderFinanceOverview(c, http.StatusConflict, form, nil, "finance.settings_incomplete", nil)
+		h.renderFinanceOverview(c, statusOf(err), form, nil, "finance.settings_incomplete", nil)
 	case errors.As(err, &missing):
-		h.renderFinanceOverview(c, http.StatusConflict, form, nil, "finance.missing_cost_centre",
+		h.renderFinanceOverview(c, statusOf(err), form, nil, "finance.missing_cost_centre",
 			[]any{"Units", strings.Join(missing.Units, ", ")})
 	case errors.Is(err, models.ErrExportConflict):
-		h.renderFinanceOverview(c, http.StatusConflict, form, nil, "finance.export_conflict", nil)
+		h.renderFinanceOverview(c, statusOf(err), form, nil, "finance.export_conflict", nil)
 	default:
 		h.fail(c, err)
 	}
@@ -208,15 +208,12 @@ func (h *Handler) bookFinanceBatch(c *gin.Context) {
 	} else {
 		errs["voucher_date"] = "finance.err.date"
 	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		version = -1
-	}
+	version := formVersion(c)
 	if len(errs) > 0 {
 		h.renderFinanceBatch(c, http.StatusUnprocessableEntity, form, errs, "")
 		return
 	}
-	_, err = h.store.BookFinanceBatch(c.Request.Context(), actorOf(c), id, version, in)
+	_, err := h.store.BookFinanceBatch(c.Request.Context(), actorOf(c), id, version, in)
 	var (
 		booked  *models.BatchBookedError
 		invalid *workflow.ValidationError
@@ -225,12 +222,12 @@ func (h *Handler) bookFinanceBatch(c *gin.Context) {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/finance/batches/"+strconv.FormatInt(id, 10)+"?booked=1")
 	case errors.As(err, &invalid):
-		h.renderFinanceBatch(c, http.StatusUnprocessableEntity, form, invalid.Fields, "")
+		h.renderFinanceBatch(c, statusOf(err), form, invalid.Fields, "")
 	case errors.As(err, &booked):
-		h.renderFinanceBatch(c, http.StatusConflict, form, nil, "finance.booked_already",
+		h.renderFinanceBatch(c, statusOf(err), form, nil, "finance.booked_already",
 			"Voucher", booked.VoucherNumber, "Date", booked.BookedAt.In(stockholm).Format(time.DateOnly))
 	case errors.Is(err, models.ErrStale), errors.Is(err, workflow.ErrInvalidTransition):
-		h.renderFinanceBatch(c, http.StatusConflict, form, nil, "finance.stale")
+		h.renderFinanceBatch(c, statusOf(err), form, nil, "finance.stale")
 	default:
 		h.fail(c, err)
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -80,8 +79,8 @@ func (h *Handler) apiFinanceBatches(c *gin.Context) {
 // apiFinanceBatch shows one batch with all its lines as JSON, streaming
 // the lines from the database cursor.
 func (h *Handler) apiFinanceBatch(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
+	id, ok := paramID(c, "id")
+	if !ok {
 		h.failJSON(c, models.ErrNotFound)
 		return
 	}
@@ -119,15 +118,4 @@ func (h *Handler) apiFinanceBatch(c *gin.Context) {
 		return
 	}
 	_, _ = w.WriteString("]}")
-}
-
-// failJSON answers an API request that failed: 404 for a batch that does
-// not exist, 500 (details in the log) for anything else.
-func (h *Handler) failJSON(c *gin.Context, err error) {
-	if errors.Is(err, models.ErrNotFound) {
-		c.JSON(http.StatusNotFound, gin.H{"error": "not found"})
-		return
-	}
-	h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
-	c.JSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
 }

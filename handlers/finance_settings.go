@@ -54,6 +54,7 @@ func (h *Handler) saveFinanceSettings(c *gin.Context) {
 		}
 	}
 	in, errs := form.Input()
+	status := http.StatusUnprocessableEntity
 	if len(errs) == 0 {
 		_, err := h.store.SaveFinanceSettings(c.Request.Context(), actorOf(c), in)
 		var invalid *workflow.ValidationError
@@ -63,6 +64,7 @@ func (h *Handler) saveFinanceSettings(c *gin.Context) {
 			return
 		case errors.As(err, &invalid):
 			errs = invalid.Fields
+			status = statusOf(err)
 		default:
 			h.fail(c, err)
 			return
@@ -73,5 +75,5 @@ func (h *Handler) saveFinanceSettings(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.renderFinanceSettings(c, http.StatusUnprocessableEntity, set, form, errs)
+	h.renderFinanceSettings(c, status, set, form, errs)
 }

@@ -15,159 +15,44 @@ import (
 	"mobilityfund/models"
 )
 
-// unitRow is one unit's or faculty's line of the follow-up.
-type unitRow struct {
-	Unit    models.OrgUnit
-	Faculty models.OrgUnit
-	Sums    models.FollowupSums
-}
-
-// callRow is one call's line of the follow-up.
-type callRow struct {
-	Call models.Call
-	Year int
-	Sums models.FollowupSums
-}
-
 // neolaiaRow is one NEOLAiA relation's share of the money.
 type neolaiaRow struct {
-	Key   models.Neolaia
-	Sums  models.FollowupSums
+	models.FollowupNeolaiaRow
 	Share string
 }
 
-// monthRow is one month of the pot, with running totals.
-type monthRow struct {
-	models.MonthSums
-	CommittedOre int64 // granted less returned, up to and including the month
-	SpentToDate  int64
-}
-
-// followup is everything the follow-up pages and exports show.
+// followup is everything the follow-up pages and exports show: the sums
+// the store read, with each NEOLAiA relation's share written in the
+// reader's language and the charts.
 type followup struct {
-	Filter     models.FollowupFilter
-	Plan       *models.Plan
-	Plans      []models.Plan
-	PlanCalls  []models.Call // every call of the plan, for the filter
-	Units      []models.OrgUnit
-	Budget     int64
-	Total      models.FollowupSums
-	ByActivity map[int64]models.FollowupSums
-	ByGoal     map[int64]models.FollowupSums
-	ByArea     map[int64]models.FollowupSums
-	UnitRows   []unitRow
-	Faculties  []unitRow
-	CallRows   []callRow
-	Neolaia    []neolaiaRow
-	Months     []monthRow
-	Charts     map[string]*chart
+	*models.Followup
+	Neolaia []neolaiaRow
+	Charts  map[string]*chart
 }
 
 // loadFollowup reads the filter from the query string (plan, call, unit,
-// year, defaultYear when there is none; 0 is every year) and sums the follow-up for the signed-in person's scope. A unit
-// outside the scope is a NotFoundError, as if it did not exist.
+// year; defaultYear when there is none, 0 is every year) and sums the
+// follow-up for the signed-in person's scope.
 func (h *Handler) loadFollowup(c *gin.Context, defaultYear int) (*followup, error) {
-	ctx := c.Request.Context()
-	org, err := h.store.OrgChart(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scope := models.FollowupScopeOf(actorOf(c), org)
 	q := c.Request.URL.Query()
-	f := models.FollowupFilter{PlanID: queryID(q, "plan"), CallID: queryID(q, "call"), UnitID: queryID(q, "unit"), Scope: scope}
-	f.Year, _ = strconv.Atoi(q.Get("year"))
+	fq := models.FollowupQuery{PlanID: queryID(q, "plan"), CallID: queryID(q, "call"), UnitID: queryID(q, "unit")}
+	fq.Year, _ = strconv.Atoi(q.Get("year"))
 	if q.Get("year") == "" {
-		f.Year = defaultYear
+		fq.Year = defaultYear
 	}
-	if _, ok := org.Unit(f.UnitID); f.UnitID != 0 && (!ok || !scope.Covers(f.UnitID)) {
-		return nil, &models.NotFoundError{What: "unit", ID: f.UnitID}
-	}
-	var plan *models.Plan
-	if f.PlanID == 0 {
-		plan, err = h.store.CurrentPlan(ctx)
-	} else {
-		plan, err = h.store.PlanByID(ctx, f.PlanID)
-	}
+	f, err := h.store.Followup(c.Request.Context(), actorOf(c), fq)
 	if err != nil {
 		return nil, err
-	}
-	f.PlanID = plan.ID
-	d := &followup{Filter: f, Plan: plan, Charts: map[string]*chart{}}
-	if d.Plans, err = h.store.Plans(ctx); err != nil {
-		return nil, err
-	}
-	if d.PlanCalls, _, err = h.store.FollowupCalls(ctx, models.FollowupFilter{PlanID: plan.ID}); err != nil {
-		return nil, err
-	}
-	var calls []models.Call
-	if calls, d.Budget, err = h.store.FollowupCalls(ctx, f); err != nil {
-		return nil, err
-	}
-	for _, u := range org.Units {
-		if scope.Covers(u.ID) {
-			d.Units = append(d.Units, u)
-		}
-	}
-	sums := map[models.FollowupKey][]models.FollowupSums{}
-	for _, key := range []models.FollowupKey{models.ByActivity, models.ByGoal, models.ByArea, models.ByUnit, models.ByCall, models.ByNeolaia} {
-		if sums[key], err = h.store.FollowupSumsBy(ctx, f, key); err != nil {
-			return nil, err
-		}
-	}
-	// Every application belongs to exactly one call, so the calls' rows
-	// add up to the total without another query.
-	for _, s := range sums[models.ByCall] {
-		d.Total.Add(s)
-	}
-	byKey := func(rows []models.FollowupSums) map[int64]models.FollowupSums {
-		m := make(map[int64]models.FollowupSums, len(rows))
-		for _, r := range rows {
-			m[r.KeyID] = r
-		}
-		return m
-	}
-	d.ByActivity, d.ByGoal, d.ByArea = byKey(sums[models.ByActivity]), byKey(sums[models.ByGoal]), byKey(sums[models.ByArea])
-	faculties := map[int64]*unitRow{}
-	for _, s := range sums[models.ByUnit] {
-		u, _ := org.Unit(s.KeyID)
-		fac, _ := org.Faculty(s.KeyID)
-		d.UnitRows = append(d.UnitRows, unitRow{Unit: u, Faculty: fac, Sums: s})
-		if faculties[fac.ID] == nil {
-			faculties[fac.ID] = &unitRow{Unit: fac, Faculty: fac}
-			d.Faculties = append(d.Faculties, unitRow{Unit: fac})
-		}
-		faculties[fac.ID].Sums.Add(s)
-	}
-	for i := range d.Faculties {
-		d.Faculties[i] = *faculties[d.Faculties[i].Unit.ID]
-	}
-	callByID := byKey(sums[models.ByCall])
-	for _, call := range calls {
-		d.CallRows = append(d.CallRows, callRow{Call: call, Year: call.OpensAt.Year(), Sums: callByID[call.ID]})
-	}
-	// The plan's order: Ja, Delvis, –.
-	for _, key := range []models.Neolaia{models.NeolaiaYes, models.NeolaiaPartly, models.NeolaiaNone} {
-		for _, s := range sums[models.ByNeolaia] {
-			if models.Neolaia(s.KeyText) == key {
-				d.Neolaia = append(d.Neolaia, neolaiaRow{Key: key, Sums: s,
-					Share: percent(s.NetGrantedOre(), d.Total.NetGrantedOre(), localizer(c).Lang)})
-			}
-		}
-	}
-	months, err := h.store.FollowupMonths(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	var committed, spent int64
-	for _, m := range months {
-		committed += m.GrantedOre - m.ReturnedOre
-		spent += m.SpentOre
-		d.Months = append(d.Months, monthRow{MonthSums: m, CommittedOre: committed, SpentToDate: spent})
 	}
 	l := localizer(c)
-	d.Charts["areas"] = areaChart(l, plan, d.ByArea)
-	d.Charts["neolaia"] = neolaiaChart(l, d.Neolaia, d.Total.NetGrantedOre())
-	d.Charts["pot"] = potChart(l, d.Months, d.Budget)
+	d := &followup{Followup: f, Charts: map[string]*chart{}}
+	for _, row := range f.Neolaia {
+		d.Neolaia = append(d.Neolaia, neolaiaRow{FollowupNeolaiaRow: row,
+			Share: percent(row.Sums.NetGrantedOre(), f.Total.NetGrantedOre(), l.Lang)})
+	}
+	d.Charts["areas"] = areaChart(l, f.Plan, f.ByArea)
+	d.Charts["neolaia"] = neolaiaChart(l, d.Neolaia, f.Total.NetGrantedOre())
+	d.Charts["pot"] = potChart(l, f.Months, f.Budget)
 	return d, nil
 }
 
@@ -227,7 +112,7 @@ func (h *Handler) showYearlyReport(c *gin.Context) {
 
 // followupUnits is the follow-up per unit as the export package's rows,
 // with names in the reader's language.
-func followupUnits(l *i18n.Localizer, rows []unitRow) []export.FollowupUnit {
+func followupUnits(l *i18n.Localizer, rows []models.FollowupUnitRow) []export.FollowupUnit {
 	out := make([]export.FollowupUnit, len(rows))
 	for i, r := range rows {
 		s := r.Sums

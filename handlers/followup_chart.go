@@ -116,7 +116,7 @@ func neolaiaChart(l *i18n.Localizer, rows []neolaiaRow, total int64) *chart {
 
 // potChart draws, month by month, the money committed (granted less
 // returned) and spent so far against the budget, which is a line.
-func potChart(l *i18n.Localizer, months []monthRow, budget int64) *chart {
+func potChart(l *i18n.Localizer, months []models.FollowupMonth, budget int64) *chart {
 	const y0, plot, left = 30, 200, 4
 	ch := &chart{ID: "chart-pot", Title: l.T("followup.chart.pot"), Height: y0 + plot + 24}
 	ch.legend(14, [2]string{fillGranted, l.T("followup.committed")}, [2]string{fillSpent, l.T("followup.spent_to_date")},

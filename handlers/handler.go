@@ -72,9 +72,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	h.pages = pages
 
-	if d.Config.Production() {
-		gin.SetMode(gin.ReleaseMode)
-	}
+	// gin's mode is a process-wide setting; main sets it, once.
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	// Sessions are rows in the database (handlers/session.go).

@@ -184,12 +184,12 @@ func TestLifecycleThroughPages(t *testing.T) {
 		}
 		expect(t, "start page", anna.get("/"), http.StatusOK, "2\u00a0780\u00a0000\u00a0kr")
 
-		app, err := s.ApplicationView(ctx, models.Visibility{All: true}, mustInt(t, id))
+		app, err := s.ApplicationView(ctx, workflow.Visibility{All: true}, mustInt(t, id))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if app.App.State != workflow.StateGranted || app.App.GrantedOre != 40_000_00 || app.RequestedOre() != 55_000_00 {
-			t.Errorf("stored: %s, granted %d, requested %d", app.App.State, app.App.GrantedOre, app.RequestedOre())
+		if app.App.State != workflow.StateGranted || app.App.GrantedOre != 40_000_00 || app.App.RequestedOre != 55_000_00 {
+			t.Errorf("stored: %s, granted %d, requested %d", app.App.State, app.App.GrantedOre, app.App.RequestedOre)
 		}
 	})
 }
@@ -211,7 +211,7 @@ func TestConflictOfInterestExplained(t *testing.T) {
 		s.SetClock(func() time.Time { return inCallWindow })
 		a := newApp(t, s)
 		ctx := context.Background()
-		rows, err := s.Applications(ctx, models.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateReadyForDecision})
+		rows, err := s.Applications(ctx, workflow.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateReadyForDecision})
 		if err != nil || len(rows) != 1 {
 			t.Fatalf("ready applications: %d, %v", len(rows), err)
 		}
@@ -270,7 +270,7 @@ func TestActionsWithTheirOwnPages(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		a := newApp(t, s)
-		rows, err := s.Applications(context.Background(), models.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateGranted})
+		rows, err := s.Applications(context.Background(), workflow.Visibility{All: true}, models.ApplicationFilter{State: workflow.StateGranted})
 		if err != nil || len(rows) != 1 {
 			t.Fatalf("granted: %d, %v", len(rows), err)
 		}

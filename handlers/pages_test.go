@@ -165,7 +165,7 @@ func TestApplicationVisibility(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
 		a := newApp(t, s)
-		rows, err := s.Applications(ctx, models.Visibility{All: true}, models.ApplicationFilter{})
+		rows, err := s.Applications(ctx, workflow.Visibility{All: true}, models.ApplicationFilter{})
 		if err != nil || len(rows) < 2 {
 			t.Fatalf("demo applications: %d, %v", len(rows), err)
 		}
@@ -175,10 +175,10 @@ func TestApplicationVisibility(t *testing.T) {
 		}
 		target := rows[0]
 		outsider := a.demoUser(workflow.RoleApplicant, func(x *models.Actor) bool {
-			return !models.VisibilityOf(x, chart).Allows(target.UnitID, target.CreatedBy)
+			return !workflow.VisibilityOf(x.Workflow, chart).Allows(target.UnitID, target.CreatedBy)
 		})
 		insider := a.demoUser(workflow.RoleApplicant, func(x *models.Actor) bool {
-			return models.VisibilityOf(x, chart).Allows(target.UnitID, target.CreatedBy)
+			return workflow.VisibilityOf(x.Workflow, chart).Allows(target.UnitID, target.CreatedBy)
 		})
 		path := "/applications/" + itoa(target.ID)
 

@@ -67,7 +67,7 @@ func (h *Handler) copyPlan(c *gin.Context) {
 	var verr *workflow.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		h.renderPlans(c, http.StatusUnprocessableEntity, form, verr.Fields)
+		h.renderPlans(c, statusOf(err), form, verr.Fields)
 	case err != nil:
 		h.fail(c, err)
 	default:
@@ -125,12 +125,7 @@ func (h *Handler) planItemFailed(c *gin.Context, item string, err error) {
 		form[f] = c.PostForm(f)
 	}
 	byField, list := formErrors(localizer(c), planItemFields, verr.Fields)
-	h.renderPlanAdmin(c, http.StatusUnprocessableEntity, &planEdit{Item: item, Form: form, Errors: byField, ErrorList: list})
-}
-
-func paramID(c *gin.Context, name string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	return id, err == nil && id > 0
+	h.renderPlanAdmin(c, statusOf(err), &planEdit{Item: item, Form: form, Errors: byField, ErrorList: list})
 }
 
 // savePlanText changes an area's name or a goal's text.

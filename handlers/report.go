@@ -115,12 +115,6 @@ func knownDone(v string, known ...string) string {
 	return ""
 }
 
-// formVersion reads the application version the form was loaded with.
-func formVersion(c *gin.Context) int {
-	v, _ := strconv.Atoi(c.PostForm("version"))
-	return v
-}
-
 // renderReport shows the report page, with the form's text and errors
 // when it is shown again.
 func (h *Handler) renderReport(c *gin.Context, status int, v *models.ReportView, form map[string]string, errs map[string]string, revisionErr string) {
@@ -174,7 +168,7 @@ func (h *Handler) saveReport(c *gin.Context) {
 			h.fail(c, lerr)
 			return
 		}
-		h.renderReport(c, http.StatusUnprocessableEntity, v, raw, verr.Fields, "")
+		h.renderReport(c, statusOf(err), v, raw, verr.Fields, "")
 		return
 	}
 	if err != nil {
@@ -218,7 +212,7 @@ func (h *Handler) requestReportRevision(c *gin.Context) {
 			h.fail(c, lerr)
 			return
 		}
-		h.renderReport(c, http.StatusUnprocessableEntity, v, nil, nil, localizer(c).T("followup.err.required"))
+		h.renderReport(c, statusOf(err), v, nil, nil, localizer(c).T("followup.err.required"))
 		return
 	}
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 func bookedDemo(t *testing.T, s *models.Store, title string) *models.Application {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := s.Applications(ctx, models.Visibility{All: true}, models.ApplicationFilter{})
+	rows, err := s.Applications(ctx, workflow.Visibility{All: true}, models.ApplicationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestReportThroughPages(t *testing.T) {
 		if got := remaining(t, s, app.CallID) - before; got != 1_299_950 {
 			t.Errorf("remaining grew by %d öre, want 1299950 (12 999,50 kr)", got)
 		}
-		closed, err := s.ApplicationView(context.Background(), models.Visibility{All: true}, app.ID)
+		closed, err := s.ApplicationView(context.Background(), workflow.Visibility{All: true}, app.ID)
 		if err != nil || closed.App.State != workflow.StateClosed || closed.App.GrantedOre != app.GrantedOre || closed.App.SpentOre != 8_500_050 {
 			t.Fatalf("after acceptance: %+v %v", closed.App, err)
 		}

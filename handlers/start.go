@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -87,15 +86,4 @@ func (h *Handler) showCallPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "call", gin.H{"Call": call, "Budget": b, "Plan": plan, "Open": call.OpenAt(h.store.Now())})
-}
-
-// pathID reads the :id parameter; a malformed id answers 404, as if the
-// row did not exist.
-func (h *Handler) pathID(c *gin.Context) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		h.fail(c, errPageNotFound)
-		return 0, false
-	}
-	return id, true
 }

@@ -8,8 +8,8 @@ import (
 	"mobilityfund/workflow"
 )
 
-// Application is a unit's request for money from a call. Its requested
-// amount is the sum of its budget lines and is never stored.
+// Application is a unit's request for money from a call. RequestedOre is
+// the sum of its budget lines, written with them (Draft.RequestedOre).
 type Application struct {
 	ID        int64
 	CallID    int64
@@ -40,6 +40,7 @@ type Application struct {
 	ExpectedOther             string
 
 	State              workflow.State
+	RequestedOre       int64
 	GrantedOre         int64
 	ReturnedOre        int64
 	RecommendedOre     int64
@@ -115,65 +116,16 @@ type ApplicationActivity struct {
 	ActivityID    int64 `gorm:"primaryKey;autoIncrement:false"`
 }
 
-// ApplicationRow is an application as lists show it, with the names and
-// sums a list needs computed in the same query.
+// ApplicationRow is an application as lists show it, with the names a
+// list needs read in the same query.
 type ApplicationRow struct {
 	Application
-	RequestedOre int64
-	UnitNameSV   string `gorm:"column:unit_name_sv"`
-	UnitNameEN   string `gorm:"column:unit_name_en"`
+	UnitNameSV string `gorm:"column:unit_name_sv"`
+	UnitNameEN string `gorm:"column:unit_name_en"`
 }
 
 // UnitName returns the unit's name in lang.
 func (r ApplicationRow) UnitName(lang string) string { return Text(lang, r.UnitNameSV, r.UnitNameEN) }
-
-// Visibility says which applications an actor may see: all of them for
-// university-wide roles, otherwise those of the units their grants and
-// membership cover, and their own.
-type Visibility struct {
-	All     bool
-	UnitIDs []int64
-	UserID  int64
-}
-
-// VisibilityOf computes what an actor may see using the org chart: a
-// unit-scoped grant or a membership covers the unit and the units below.
-func VisibilityOf(a *Actor, chart *OrgChart) Visibility {
-	v := Visibility{UserID: a.User.ID}
-	seen := map[int64]bool{}
-	add := func(id int64) {
-		for _, u := range chart.Subtree(id) {
-			if !seen[u] {
-				seen[u] = true
-				v.UnitIDs = append(v.UnitIDs, u)
-			}
-		}
-	}
-	for _, g := range a.Grants {
-		if g.UnitID == nil {
-			if g.Role != workflow.RoleApplicant && g.Role != workflow.RoleUnitHead {
-				v.All = true
-			}
-			continue
-		}
-		add(*g.UnitID)
-	}
-	return v
-}
-
-// Allows reports whether v covers an application of unitID created by
-// createdBy.
-func (v Visibility) Allows(unitID, createdBy int64) bool {
-	if v.All || createdBy == v.UserID {
-		return true
-	}
-	for _, u := range v.UnitIDs {
-		if u == unitID {
-			return true
-		}
-	}
-	return false
-}
 
 // ApplicationDetail is one application with what its page shows.
 type ApplicationDetail struct {
@@ -183,19 +135,10 @@ type ApplicationDetail struct {
 	Activities []PlanActivity
 }
 
-// RequestedOre is the sum of the budget lines.
-func (d *ApplicationDetail) RequestedOre() int64 {
-	var sum int64
-	for _, l := range d.Lines {
-		sum += l.AmountOre
-	}
-	return sum
-}
-
 // ApplicationView loads an application that v may see. One that exists
 // but is not visible is reported exactly like one that does not exist: a
 // NotFoundError, so that an id in a URL reveals nothing.
-func (s *Store) ApplicationView(ctx context.Context, v Visibility, id int64) (*ApplicationDetail, error) {
+func (s *Store) ApplicationView(ctx context.Context, v workflow.Visibility, id int64) (*ApplicationDetail, error) {
 	db := s.conn(ctx)
 	var d ApplicationDetail
 	if err := db.First(&d.App, id).Error; err != nil {
@@ -213,4 +156,63 @@ func (s *Store) ApplicationView(ctx context.Context, v Visibility, id int64) (*A
 	err := db.Joins("JOIN application_activities ON application_activities.activity_id = plan_activities.id").
 		Where("application_activities.application_id = ?", id).Order("plan_activities.id").Find(&d.Activities).Error
 	return &d, err
+}
+
+// ApplicationPage is everything the application page shows, read for one
+// reader.
+type ApplicationPage struct {
+	Detail      *ApplicationDetail
+	Unit        OrgUnit
+	Faculty     OrgUnit
+	Budget      Budget
+	Options     []workflow.Option // what the reader could do now, in lifecycle order
+	Attachments []Attachment
+	Timeline    []TimelineEntry
+	Plan        *Plan
+	// EditErr says why the reader may not edit the application, or is nil
+	// when they may.
+	EditErr error
+	Chart   *OrgChart
+}
+
+// ApplicationPage reads application id's page for actor, who must be
+// allowed to see it: to anyone else it does not exist (NotFoundError).
+// Its statements do not grow with the number of applications.
+func (s *Store) ApplicationPage(ctx context.Context, actor *Actor, id int64) (*ApplicationPage, error) {
+	d, chart, err := s.detailFor(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &ApplicationPage{Detail: d, Chart: chart}
+	p.Unit, _ = chart.Unit(d.App.UnitID)
+	p.Faculty, _ = chart.Faculty(d.App.UnitID)
+	if p.Budget, err = s.BudgetOf(ctx, &d.Call); err != nil {
+		return nil, err
+	}
+	if p.Options, err = s.Options(ctx, d, chart, actor); err != nil {
+		return nil, err
+	}
+	if p.Attachments, err = s.Attachments(ctx, id); err != nil {
+		return nil, err
+	}
+	if p.Timeline, err = s.Timeline(ctx, id); err != nil {
+		return nil, err
+	}
+	if p.Plan, err = s.PlanByID(ctx, d.Call.PlanID); err != nil {
+		return nil, err
+	}
+	w := workflow.Application{ID: d.App.ID, State: d.App.State, UnitID: d.App.UnitID, UnitPath: chart.Path(d.App.UnitID)}
+	p.EditErr = workflow.Editable(w, actor.Workflow)
+	return p, nil
+}
+
+// detailFor loads application id for actor with the org chart it checked
+// visibility with; an application they may not see is a NotFoundError.
+func (s *Store) detailFor(ctx context.Context, actor *Actor, id int64) (*ApplicationDetail, *OrgChart, error) {
+	chart, err := s.OrgChart(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.ApplicationView(ctx, workflow.VisibilityOf(actor.Workflow, chart), id)
+	return d, chart, err
 }

@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"github.com/gabriel-vasile/mimetype"
-	"gorm.io/gorm"
 
 	"mobilityfund/workflow"
 )
@@ -73,9 +72,10 @@ func (s *Store) AddAttachment(ctx context.Context, id int64, actor *Actor, name 
 	sum := sha256.Sum256(data)
 	att := Attachment{ApplicationID: id, FileName: cleanFileName(name, ext), ContentType: mt.String(),
 		SizeBytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Data: data, UploadedBy: actor.User.ID}
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var app Application
-		if _, err := s.lockEditable(ctx, tx, id, anyVersion, actor, &app); err != nil {
+		if _, err := s.lockEditable(ctx, id, anyVersion, actor, &app); err != nil {
 			return err
 		}
 		var n int64
@@ -89,7 +89,7 @@ func (s *Store) AddAttachment(ctx context.Context, id int64, actor *Actor, name 
 		if err := tx.Create(&att).Error; err != nil {
 			return err
 		}
-		return s.audit(tx, &app, actor, "attach", att.FileName, att.CreatedAt)
+		return s.audit(ctx, &app, actor, "attach", att.FileName, att.CreatedAt)
 	})
 	if err != nil {
 		return nil, err
@@ -128,7 +128,7 @@ func (s *Store) Attachments(ctx context.Context, appID int64) ([]Attachment, err
 
 // AttachmentFile loads one file with its content for someone v lets see
 // the application. It returns a NotFoundError otherwise.
-func (s *Store) AttachmentFile(ctx context.Context, v Visibility, appID, id int64) (*Attachment, error) {
+func (s *Store) AttachmentFile(ctx context.Context, v workflow.Visibility, appID, id int64) (*Attachment, error) {
 	var app Application
 	if err := s.conn(ctx).Select("id", "unit_id", "created_by").First(&app, appID).Error; err != nil {
 		return nil, notFound(err, "application", appID)
@@ -147,9 +147,10 @@ func (s *Store) AttachmentFile(ctx context.Context, v Visibility, appID, id int6
 // edit. It returns the errors of AddAttachment's checks, and a
 // NotFoundError for a file that is not on the application.
 func (s *Store) RemoveAttachment(ctx context.Context, appID, id int64, actor *Actor) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var app Application
-		if _, err := s.lockEditable(ctx, tx, appID, anyVersion, actor, &app); err != nil {
+		if _, err := s.lockEditable(ctx, appID, anyVersion, actor, &app); err != nil {
 			return err
 		}
 		var att Attachment
@@ -159,6 +160,6 @@ func (s *Store) RemoveAttachment(ctx context.Context, appID, id int64, actor *Ac
 		if err := tx.Delete(&Attachment{}, att.ID).Error; err != nil {
 			return err
 		}
-		return s.audit(tx, &app, actor, "detach", att.FileName, s.now())
+		return s.audit(ctx, &app, actor, "detach", att.FileName, s.now())
 	})
 }

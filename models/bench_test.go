@@ -54,7 +54,7 @@ func BenchmarkApplicationList(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				page, err := s.ApplicationList(ctx, models.Visibility{All: true}, f)
+				page, err := s.ApplicationList(ctx, workflow.Visibility{All: true}, f)
 				if err != nil || len(page.Rows) != 25 {
 					b.Fatal(fmt.Sprint(len(page.Rows)), err)
 				}

@@ -82,21 +82,25 @@ func requestedStates() []string {
 	return out
 }
 
-// BudgetOf sums a call's money in SQL.
+// BudgetOf sums a call's money in SQL, in one statement.
 func (s *Store) BudgetOf(ctx context.Context, call *Call) (Budget, error) {
 	b := Budget{BudgetOre: call.BudgetOre}
-	db := s.conn(ctx)
-	err := db.Model(&Application{}).
-		Select("COALESCE(SUM(granted_ore - returned_ore), 0) AS committed_ore, COALESCE(SUM(spent_ore), 0) AS spent_ore").
-		Where("call_id = ? AND state IN ?", call.ID, moneyStates()).
-		Scan(&b).Error
-	if err != nil {
-		return b, err
-	}
+	err := s.conn(ctx).Model(&Application{}).
+		Select("COALESCE(SUM(CASE WHEN state IN ? THEN granted_ore - returned_ore ELSE 0 END), 0) AS committed_ore, "+
+			"COALESCE(SUM(CASE WHEN state IN ? THEN spent_ore ELSE 0 END), 0) AS spent_ore, "+
+			"COALESCE(SUM(CASE WHEN state IN ? THEN requested_ore ELSE 0 END), 0) AS requested_ore",
+			moneyStates(), moneyStates(), requestedStates()).
+		Where("call_id = ?", call.ID).Scan(&b).Error
 	b.BudgetOre = call.BudgetOre
-	err = db.Table("budget_lines").
-		Joins("JOIN applications ON applications.id = budget_lines.application_id").
-		Where("applications.call_id = ? AND applications.state IN ?", call.ID, requestedStates()).
-		Select("COALESCE(SUM(budget_lines.amount_ore), 0)").Scan(&b.RequestedOre).Error
 	return b, err
+}
+
+// committedOre is what call id has committed: granted less returned over
+// the applications that hold money. Read it under the call's lock when
+// the answer decides a grant.
+func (s *Store) committedOre(ctx context.Context, callID int64) (int64, error) {
+	var sum int64
+	err := s.conn(ctx).Model(&Application{}).Select("COALESCE(SUM(granted_ore - returned_ore), 0)").
+		Where("call_id = ? AND state IN ?", callID, moneyStates()).Scan(&sum).Error
+	return sum, err
 }

@@ -202,10 +202,11 @@ func (s *Store) withMigrationLock(ctx context.Context, fn func(*sql.DB) error) e
 type ctxKey struct{}
 
 // WithTx runs fn in a transaction, reusing the one already in ctx so that
-// helpers compose into one user action. An error from fn rolls it back.
-func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx *gorm.DB) error) error {
-	if tx, ok := ctx.Value(ctxKey{}).(*gorm.DB); ok {
-		return fn(ctx, tx)
+// helpers compose into one user action. Inside fn every query goes through
+// s.conn(ctx), which is the transaction. An error from fn rolls it back.
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(ctxKey{}).(*gorm.DB); ok {
+		return fn(ctx)
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.dialect == SQLite {
@@ -217,7 +218,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context, tx *gor
 				return err
 			}
 		}
-		return fn(context.WithValue(ctx, ctxKey{}, tx), tx)
+		return fn(context.WithValue(ctx, ctxKey{}, tx))
 	})
 }
 

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
 )
 
@@ -63,7 +61,8 @@ func DraftOf(d *ApplicationDetail) Draft {
 	return out
 }
 
-// RequestedOre is the sum of the draft's budget lines.
+// RequestedOre is the sum of the draft's budget lines: what the
+// application asks for, stored with it when the draft is saved.
 func (d Draft) RequestedOre() int64 {
 	var sum int64
 	for _, l := range d.Lines {
@@ -122,7 +121,8 @@ func (s *Store) CreateDraft(ctx context.Context, actor *Actor, callID int64, d D
 		return nil, err
 	}
 	var app Application
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		call, err := s.CallByID(ctx, callID)
 		if err != nil {
 			return err
@@ -144,10 +144,10 @@ func (s *Store) CreateDraft(ctx context.Context, actor *Actor, callID int64, d D
 		if err := tx.Create(&app).Error; err != nil {
 			return err
 		}
-		if err := s.writeDraftParts(ctx, tx, &app, call, d, nil); err != nil {
+		if err := s.writeDraftParts(ctx, &app, call, d, nil); err != nil {
 			return err
 		}
-		return s.audit(tx, &app, actor, "create", "", now)
+		return s.audit(ctx, &app, actor, "create", "", now)
 	})
 	if err != nil {
 		return nil, err
@@ -166,8 +166,9 @@ func (s *Store) SaveDraft(ctx context.Context, id int64, version int, actor *Act
 		return nil, err
 	}
 	var app Application
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
-		chart, err := s.lockEditable(ctx, tx, id, version, actor, &app)
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
+		chart, err := s.lockEditable(ctx, id, version, actor, &app)
 		if err != nil {
 			return err
 		}
@@ -200,10 +201,10 @@ func (s *Store) SaveDraft(ctx context.Context, id int64, version int, actor *Act
 		if err := tx.Where("application_id = ?", id).Delete(&ApplicationActivity{}).Error; err != nil {
 			return err
 		}
-		if err := s.writeDraftParts(ctx, tx, &app, &call, d, kept); err != nil {
+		if err := s.writeDraftParts(ctx, &app, &call, d, kept); err != nil {
 			return err
 		}
-		return s.audit(tx, &app, actor, "edit", "", now)
+		return s.audit(ctx, &app, actor, "edit", "", now)
 	})
 	if err != nil {
 		return nil, err
@@ -213,8 +214,8 @@ func (s *Store) SaveDraft(ctx context.Context, id int64, version int, actor *Act
 
 // lockEditable loads application id for an edit under a row lock and
 // checks visibility, version and the right to edit.
-func (s *Store) lockEditable(ctx context.Context, tx *gorm.DB, id int64, version int, actor *Actor, app *Application) (*OrgChart, error) {
-	chart, err := s.lockVisible(ctx, tx, id, version, actor, app)
+func (s *Store) lockEditable(ctx context.Context, id int64, version int, actor *Actor, app *Application) (*OrgChart, error) {
+	chart, err := s.lockVisible(ctx, id, version, actor, app)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +227,7 @@ func (s *Store) lockEditable(ctx context.Context, tx *gorm.DB, id int64, version
 }
 
 func (d Draft) copyTo(app *Application) {
+	app.RequestedOre = d.RequestedOre()
 	app.UnitID = d.UnitID
 	app.Title, app.Summary, app.Purpose = strings.TrimSpace(d.Title), strings.TrimSpace(d.Summary), strings.TrimSpace(d.Purpose)
 	app.PeriodStart, app.PeriodEnd, app.Neolaia = d.PeriodStart, d.PeriodEnd, d.Neolaia
@@ -249,7 +251,8 @@ func (d Draft) copyTo(app *Application) {
 // link must be to an activity of the call's plan that is not retired;
 // kept are the links the application had, which stay even when their
 // activity has been retired since.
-func (s *Store) writeDraftParts(ctx context.Context, tx *gorm.DB, app *Application, call *Call, d Draft, kept []int64) error {
+func (s *Store) writeDraftParts(ctx context.Context, app *Application, call *Call, d Draft, kept []int64) error {
+	tx := s.conn(ctx)
 	for i, l := range d.Lines {
 		line := BudgetLine{ApplicationID: app.ID, Position: i + 1, Category: l.Category,
 			Description: strings.TrimSpace(l.Description), AmountOre: l.AmountOre}
@@ -283,7 +286,8 @@ func (s *Store) writeDraftParts(ctx context.Context, tx *gorm.DB, app *Applicati
 }
 
 // audit appends an event about app that changes no state.
-func (s *Store) audit(tx *gorm.DB, app *Application, actor *Actor, action, comment string, at time.Time) error {
+func (s *Store) audit(ctx context.Context, app *Application, actor *Actor, action, comment string, at time.Time) error {
+	tx := s.conn(ctx)
 	appID, actorID := app.ID, actor.User.ID
 	return tx.Create(&AuditEvent{Entity: "application", EntityID: app.ID, ApplicationID: &appID, ActorID: &actorID,
 		Action: action, FromState: string(app.State), ToState: string(app.State), Comment: comment, CreatedAt: at}).Error

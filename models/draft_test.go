@@ -93,12 +93,12 @@ func TestDrafts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			view, err := s.ApplicationView(ctx, models.Visibility{All: true}, app.ID)
+			view, err := s.ApplicationView(ctx, workflow.Visibility{All: true}, app.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if saved.Version != 2 || view.App.Title != "Utbyte med Tartu" || view.RequestedOre() != 12_345_67+100 || len(view.Activities) != 1 {
-				t.Errorf("after save: version %d, %q, requested %d, %d activities", saved.Version, view.App.Title, view.RequestedOre(), len(view.Activities))
+			if saved.Version != 2 || view.App.Title != "Utbyte med Tartu" || view.App.RequestedOre != 12_345_67+100 || len(view.Activities) != 1 {
+				t.Errorf("after save: version %d, %q, requested %d, %d activities", saved.Version, view.App.Title, view.App.RequestedOre, len(view.Activities))
 			}
 			// A second save from the same old form is refused, not merged.
 			if _, err := s.SaveDraft(ctx, app.ID, 1, f.anna, d); !errors.Is(err, models.ErrStale) {
@@ -243,10 +243,10 @@ func TestAttachments(t *testing.T) {
 			t.Errorf("erik attaching to anna's draft: %v, want ErrNotFound", err)
 		}
 		chart, _ := s.OrgChart(ctx)
-		if _, err := s.AttachmentFile(ctx, models.VisibilityOf(f.erik, chart), app.ID, att.ID); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.AttachmentFile(ctx, workflow.VisibilityOf(f.erik.Workflow, chart), app.ID, att.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("erik downloading: %v, want ErrNotFound", err)
 		}
-		got, err := s.AttachmentFile(ctx, models.VisibilityOf(f.anna, chart), app.ID, att.ID)
+		got, err := s.AttachmentFile(ctx, workflow.VisibilityOf(f.anna.Workflow, chart), app.ID, att.ID)
 		if err != nil || !bytes.Equal(got.Data, pdf) {
 			t.Fatalf("anna downloading: %v", err)
 		}

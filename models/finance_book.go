@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
 )
 
@@ -57,7 +55,8 @@ func (s *Store) BookFinanceBatch(ctx context.Context, actor *Actor, id int64, ve
 		return nil, &workflow.ValidationError{Fields: errs}
 	}
 	var out FinanceBatch
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var b FinanceBatch
 		if err := s.forUpdate(tx).First(&b, id).Error; err != nil {
 			return notFound(err, "finance batch", id)

@@ -116,7 +116,8 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor, in BatchIn
 		return nil, workflow.ErrForbidden
 	}
 	var out FinanceBatch
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var set FinanceSettings
 		if err := s.forUpdate(tx).First(&set, 1).Error; err != nil {
 			return notFound(err, "finance settings", 1)

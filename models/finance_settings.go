@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/export"
 	"mobilityfund/workflow"
 )
@@ -311,7 +309,8 @@ func (s *Store) SaveFinanceSettings(ctx context.Context, actor *Actor, in Financ
 		return nil, &workflow.ValidationError{Fields: errs}
 	}
 	var out FinanceSettings
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		now := s.now()
 		f := FinanceSettings{ID: 1, FinanceSettingsInput: in, UpdatedBy: &actor.User.ID, UpdatedAt: now}
 		res := tx.Model(&FinanceSettings{}).Where("id = 1").Select("*").Omit("id").Updates(&f)

@@ -169,7 +169,7 @@ func TestFinanceExportAndBooking(t *testing.T) {
 
 		// Batch 2's award was revoked before booking: booking skips it
 		// and its reversal goes in the next batch.
-		h, _ := s.ApplicationView(ctx, models.Visibility{All: true}, humus.ID)
+		h, _ := s.ApplicationView(ctx, workflow.Visibility{All: true}, humus.ID)
 		if _, err := s.Apply(ctx, humus.ID, h.App.Version, f.karin, workflow.ActionRevoke,
 			workflow.Input{DecisionRef: "ORU 2026/03001", Comment: "Återkallas."}); err != nil {
 			t.Fatal(err)

@@ -17,47 +17,6 @@ import (
 // application once. The rows of an activity table can therefore add up to
 // more than their goal's total; the pages say so.
 
-// FollowupScope is which units' follow-up a person may see: everything for
-// coordinators, deciders and admins, else the units (and the units below)
-// where they are applicant or unit head.
-type FollowupScope struct {
-	All     bool
-	UnitIDs []int64
-}
-
-// FollowupScopeOf computes actor's scope from their grants in force.
-func FollowupScopeOf(a *Actor, chart *OrgChart) FollowupScope {
-	var sc FollowupScope
-	seen := map[int64]bool{}
-	for _, g := range a.Grants {
-		switch {
-		case g.UnitID == nil && (g.Role == workflow.RoleCoordinator || g.Role == workflow.RoleDecider || g.Role == workflow.RoleAdmin):
-			sc.All = true
-		case g.UnitID != nil && (g.Role == workflow.RoleApplicant || g.Role == workflow.RoleUnitHead):
-			for _, u := range chart.Subtree(*g.UnitID) {
-				if !seen[u] {
-					seen[u] = true
-					sc.UnitIDs = append(sc.UnitIDs, u)
-				}
-			}
-		}
-	}
-	return sc
-}
-
-// Covers reports whether the scope includes unit id.
-func (sc FollowupScope) Covers(id int64) bool {
-	if sc.All {
-		return true
-	}
-	for _, u := range sc.UnitIDs {
-		if u == id {
-			return true
-		}
-	}
-	return false
-}
-
 // FollowupFilter narrows the follow-up. PlanID is required; CallID, Year
 // (of the call's opening) and UnitID (that unit and the units below) are
 // optional. Scope is applied on top.
@@ -66,7 +25,7 @@ type FollowupFilter struct {
 	CallID int64
 	Year   int
 	UnitID int64
-	Scope  FollowupScope
+	Scope  workflow.Scope
 }
 
 // FollowupSums are the sums of one row of the follow-up. Applications
@@ -151,7 +110,7 @@ func followupSelect() string {
 		"COUNT(*) AS applications",
 		sum("CASE WHEN "+funded+" THEN 1 ELSE 0 END", "funded"),
 		"COUNT(rep.application_id) AS reported",
-		sum("bl.requested_ore", "requested_ore"),
+		sum("a.requested_ore", "requested_ore"),
 		sum("a.granted_ore", "granted_ore"), sum("a.returned_ore", "returned_ore"), sum("a.spent_ore", "spent_ore"),
 		sum(ifFunded("expected_students_first"), "exp_first"), sum(ifFunded("expected_students_second"), "exp_second"),
 		sum(ifFunded("expected_students_third"), "exp_third"), sum(ifFunded("expected_mobility_windows"), "exp_windows"),
@@ -213,8 +172,7 @@ func (s *Store) FollowupSumsBy(ctx context.Context, f FollowupFilter, key Follow
 	if err != nil {
 		return nil, err
 	}
-	q = q.Joins("LEFT JOIN (SELECT application_id, SUM(amount_ore) AS requested_ore FROM budget_lines GROUP BY application_id) bl ON bl.application_id = a.id").
-		Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL")
+	q = q.Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL")
 	keyID, keyText := "0", "''"
 	switch key {
 	case ByActivity, ByGoal, ByArea:

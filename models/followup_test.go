@@ -73,7 +73,11 @@ func genApplications(t testing.TB, s *models.Store, n int, seed uint64) *models.
 		for _, j := range rng.Perm(len(acts))[:1+rng.IntN(3)] {
 			links = append(links, models.ApplicationActivity{ApplicationID: app.ID, ActivityID: acts[j].ID})
 		}
+		app.RequestedOre = requested
 		if !workflow.HoldsMoney(app.State) {
+			if err := db.Model(&models.Application{}).Where("id = ?", app.ID).Update("requested_ore", requested).Error; err != nil {
+				t.Fatal(err)
+			}
 			continue
 		}
 		decided := app.CreatedAt.AddDate(0, 0, rng.IntN(60))
@@ -97,7 +101,7 @@ func genApplications(t testing.TB, s *models.Store, n int, seed uint64) *models.
 			events = append(events, models.AuditEvent{Entity: "application", EntityID: id, ApplicationID: &id,
 				Action: string(action), AmountOre: app.ReturnedOre, CreatedAt: when})
 		}
-		err := db.Model(&models.Application{}).Where("id = ?", app.ID).Updates(map[string]any{"granted_ore": app.GrantedOre,
+		err := db.Model(&models.Application{}).Where("id = ?", app.ID).Updates(map[string]any{"requested_ore": app.RequestedOre, "granted_ore": app.GrantedOre,
 			"spent_ore": app.SpentOre, "returned_ore": app.ReturnedOre, "decided_at": app.DecidedAt}).Error
 		if err != nil {
 			t.Fatal(err)
@@ -240,7 +244,7 @@ func TestFollowupSumsMatchRows(t *testing.T) {
 		if n := all[models.ByTotal][int64(0)]; n.Applications < 100 || n.Reported == 0 || n.ReturnedOre == 0 || len(all[models.ByActivity]) < 3 {
 			t.Fatalf("generated data too thin: %+v", n)
 		}
-		checkSums(t, s, models.FollowupFilter{PlanID: plan, Scope: models.FollowupScope{All: true}}, all)
+		checkSums(t, s, models.FollowupFilter{PlanID: plan, Scope: workflow.Scope{All: true}}, all)
 
 		// A unit member's scope: their unit and the units below only.
 		anna := mustActor(t, s, "anna")
@@ -248,7 +252,7 @@ func TestFollowupSumsMatchRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		scope := models.FollowupScopeOf(anna, chart)
+		scope := workflow.FollowupScopeOf(anna.Workflow, chart)
 		if scope.All || len(scope.UnitIDs) == 0 {
 			t.Fatalf("anna's scope = %+v", scope)
 		}
@@ -261,7 +265,7 @@ func TestFollowupSumsMatchRows(t *testing.T) {
 			t.Errorf("anna filtering on NT: %+v %v", rows, err)
 		}
 		// A year without calls is empty.
-		rows, err = s.FollowupSumsBy(ctx, models.FollowupFilter{PlanID: plan, Year: 1999, Scope: models.FollowupScope{All: true}}, models.ByTotal)
+		rows, err = s.FollowupSumsBy(ctx, models.FollowupFilter{PlanID: plan, Year: 1999, Scope: workflow.Scope{All: true}}, models.ByTotal)
 		if err != nil || len(rows) > 1 || (len(rows) == 1 && rows[0].Applications != 0) {
 			t.Errorf("1999: %+v %v", rows, err)
 		}
@@ -273,7 +277,7 @@ func TestFollowupMonths(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
 		call := genApplications(t, s, 150, 11)
-		months, err := s.FollowupMonths(ctx, models.FollowupFilter{PlanID: call.PlanID, Scope: models.FollowupScope{All: true}})
+		months, err := s.FollowupMonths(ctx, models.FollowupFilter{PlanID: call.PlanID, Scope: workflow.Scope{All: true}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -334,7 +338,7 @@ func TestOperationalRows(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
 		call := genApplications(t, s, 60, 3)
-		rows, err := s.OperationalRows(ctx, models.FollowupFilter{PlanID: call.PlanID, Scope: models.FollowupScope{All: true}})
+		rows, err := s.OperationalRows(ctx, models.FollowupFilter{PlanID: call.PlanID, Scope: workflow.Scope{All: true}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,7 +364,7 @@ func BenchmarkFollowup(b *testing.B) {
 		b.Run(be.Name, func(b *testing.B) {
 			s := dbtest.New(b, be)
 			call := genApplications(b, s, 10_000, 1)
-			f := models.FollowupFilter{PlanID: call.PlanID, Scope: models.FollowupScope{All: true}}
+			f := models.FollowupFilter{PlanID: call.PlanID, Scope: workflow.Scope{All: true}}
 			ctx := context.Background()
 			b.ResetTimer()
 			for b.Loop() {

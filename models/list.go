@@ -33,26 +33,26 @@ var sortColumns = map[string]string{
 	"title":     "LOWER(applications.title)",
 	"unit":      "org_units.name_sv",
 	"state":     "applications.state",
-	"requested": "requested_ore",
+	"requested": "applications.requested_ore",
 	"granted":   "applications.granted_ore",
 }
 
-// ApplicationPage is one page of a filtered list and the total count.
-type ApplicationPage struct {
+// ListPage is one page of a filtered list of applications and the total count.
+type ListPage struct {
 	Rows  []ApplicationRow
 	Total int64
 }
 
 // Applications lists the applications v may see that match f, with
 // requested sums and unit names, in one query, and counts all matches.
-func (s *Store) Applications(ctx context.Context, v Visibility, f ApplicationFilter) ([]ApplicationRow, error) {
+func (s *Store) Applications(ctx context.Context, v workflow.Visibility, f ApplicationFilter) ([]ApplicationRow, error) {
 	p, err := s.ApplicationList(ctx, v, f)
 	return p.Rows, err
 }
 
 // ApplicationList is Applications with the total count for pagination.
-func (s *Store) ApplicationList(ctx context.Context, v Visibility, f ApplicationFilter) (ApplicationPage, error) {
-	var page ApplicationPage
+func (s *Store) ApplicationList(ctx context.Context, v workflow.Visibility, f ApplicationFilter) (ListPage, error) {
+	var page ListPage
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
 		return page, err
@@ -103,8 +103,7 @@ func (s *Store) ApplicationList(ctx context.Context, v Visibility, f Application
 		order = col + dir + ", applications.id" + dir
 	}
 	q := where(db.Table("applications")).
-		Select("applications.*, org_units.name_sv AS unit_name_sv, org_units.name_en AS unit_name_en, " +
-			"(SELECT COALESCE(SUM(amount_ore), 0) FROM budget_lines WHERE budget_lines.application_id = applications.id) AS requested_ore").
+		Select("applications.*, org_units.name_sv AS unit_name_sv, org_units.name_en AS unit_name_en").
 		Order(order)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(f.Offset)

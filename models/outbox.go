@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"mobilityfund/workflow"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,7 +25,7 @@ const (
 // holds ClaimToken.
 type OutboxMessage struct {
 	ID             int64
-	Event          string
+	Event          workflow.Event
 	ApplicationID  *int64
 	RecipientID    *int64
 	RecipientEmail string
@@ -91,7 +92,8 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	}
 	now := s.now()
 	c := &Claim{Token: hex.EncodeToString(b[:]), Until: now.Add(lease)}
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		q := tx.Where("status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)",
 			OutboxPending, now, now).Order("next_attempt_at, id").Limit(limit)
 		if s.dialect == Postgres {
@@ -143,7 +145,8 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 // and, when kept is not nil, stores it in the development mailbox. It
 // returns ErrLeaseLost when the claim is no longer held.
 func (s *Store) MarkOutboxSent(ctx context.Context, id int64, token string, kept *MailboxMessage) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		now := s.now()
 		res := tx.Model(&OutboxMessage{}).Where("id = ? AND claim_token = ? AND status = ?", id, token, OutboxPending).
 			Updates(map[string]any{"status": OutboxSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"),

@@ -9,6 +9,7 @@ import (
 
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/models"
+	"mobilityfund/workflow"
 )
 
 // queue writes n pending outbox rows due at now.
@@ -122,7 +123,7 @@ func TestRemindersIdempotent(t *testing.T) {
 		}
 		// The demo's decisions wait since the real time of seeding, so
 		// that rule stays off here (notify's tests cover it).
-		rules := models.ReminderRules{DeadlineDays: 7, ReportDays: 14, OverdueEveryDays: 7}
+		rules := workflow.ReminderRules{DeadlineDays: 7, ReportDays: 14, OverdueEveryDays: 7}
 		at := calls[0].DeadlineAt.Add(-5 * 24 * time.Hour)
 		s.SetClock(func() time.Time { return at })
 		first, err := s.QueueReminders(ctx, rules)
@@ -136,7 +137,7 @@ func TestRemindersIdempotent(t *testing.T) {
 			}
 		}
 		var deadline int64
-		s.DB().Model(&models.OutboxMessage{}).Where("event = ?", models.ReminderCallDeadline).Count(&deadline)
+		s.DB().Model(&models.OutboxMessage{}).Where("event = ?", workflow.EventReminderCallDeadline).Count(&deadline)
 		// The one draft's applicants: its author and the other applicant of the unit.
 		if deadline != 2 {
 			t.Errorf("%d call deadline reminders, want 2", deadline)

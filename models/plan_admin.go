@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
 )
 
@@ -71,7 +69,8 @@ func requireAdmin(actor *Actor) error {
 	return nil
 }
 
-func (s *Store) planAudit(tx *gorm.DB, actor *Actor, planID int64, action, comment string) error {
+func (s *Store) planAudit(ctx context.Context, actor *Actor, planID int64, action, comment string) error {
+	tx := s.conn(ctx)
 	return tx.Create(&AuditEvent{Entity: planAuditEntity, EntityID: planID, ActorID: &actor.User.ID,
 		Action: action, Comment: comment, CreatedAt: s.now()}).Error
 }
@@ -91,7 +90,8 @@ func (s *Store) CopyPlan(ctx context.Context, actor *Actor, in PlanCopy) (*Plan,
 		return nil, &workflow.ValidationError{Fields: v}
 	}
 	var created Plan
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var taken int64
 		if err := tx.Model(&Plan{}).Where("code = ?", in.Code).Count(&taken).Error; err != nil {
 			return err
@@ -138,7 +138,7 @@ func (s *Store) CopyPlan(ctx context.Context, actor *Actor, in PlanCopy) (*Plan,
 				}
 			}
 		}
-		return s.planAudit(tx, actor, created.ID, planActionCopy, "from "+src.Code)
+		return s.planAudit(ctx, actor, created.ID, planActionCopy, "from "+src.Code)
 	})
 	if err != nil {
 		return nil, err
@@ -195,7 +195,8 @@ func (s *Store) UpdatePlanText(ctx context.Context, actor *Actor, planID int64, 
 	if sv == "" {
 		return &workflow.ValidationError{Fields: map[string]string{"text_sv": MsgPlanFieldRequired}}
 	}
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if err := s.inPlan(ctx, planID, kind, id); err != nil {
 			return err
 		}
@@ -208,7 +209,7 @@ func (s *Store) UpdatePlanText(ctx context.Context, actor *Actor, planID int64, 
 		if err != nil {
 			return err
 		}
-		return s.planAudit(tx, actor, planID, planActionEdit, kind+" "+itoa(id))
+		return s.planAudit(ctx, actor, planID, planActionEdit, kind+" "+itoa(id))
 	})
 }
 
@@ -258,7 +259,8 @@ func (s *Store) SavePlanActivity(ctx context.Context, actor *Actor, planID, goal
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		kind, item := "activity", id
 		if id == 0 {
 			kind, item = "goal", goalID
@@ -279,7 +281,7 @@ func (s *Store) SavePlanActivity(ctx context.Context, actor *Actor, planID, goal
 			if err != nil {
 				return err
 			}
-			return s.planAudit(tx, actor, planID, planActionEditActivity, "activity "+itoa(id))
+			return s.planAudit(ctx, actor, planID, planActionEditActivity, "activity "+itoa(id))
 		}
 		var last int
 		if err := tx.Model(&PlanActivity{}).Where("goal_id = ?", goalID).Select("COALESCE(MAX(position), 0)").Scan(&last).Error; err != nil {
@@ -290,7 +292,7 @@ func (s *Store) SavePlanActivity(ctx context.Context, actor *Actor, planID, goal
 		if err := tx.Create(&act).Error; err != nil {
 			return err
 		}
-		return s.planAudit(tx, actor, planID, planActionAddActivity, "activity "+itoa(act.ID))
+		return s.planAudit(ctx, actor, planID, planActionAddActivity, "activity "+itoa(act.ID))
 	})
 }
 
@@ -303,7 +305,8 @@ func (s *Store) RetirePlanActivity(ctx context.Context, actor *Actor, planID, id
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if err := s.inPlan(ctx, planID, "activity", id); err != nil {
 			return err
 		}
@@ -315,6 +318,6 @@ func (s *Store) RetirePlanActivity(ctx context.Context, actor *Actor, planID, id
 		if err := tx.Model(&PlanActivity{}).Where("id = ?", id).Update("retired_at", at).Error; err != nil {
 			return err
 		}
-		return s.planAudit(tx, actor, planID, action, "activity "+itoa(id))
+		return s.planAudit(ctx, actor, planID, action, "activity "+itoa(id))
 	})
 }

@@ -28,13 +28,13 @@ func TestPlanVersionKeepsOldLinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := s.Applications(ctx, models.Visibility{All: true}, models.ApplicationFilter{})
+		rows, err := s.Applications(ctx, workflow.Visibility{All: true}, models.ApplicationFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		before := map[int64][]int64{}
 		for _, r := range rows {
-			d, err := s.ApplicationView(ctx, models.Visibility{All: true}, r.ID)
+			d, err := s.ApplicationView(ctx, workflow.Visibility{All: true}, r.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +115,7 @@ func TestPlanVersionKeepsOldLinks(t *testing.T) {
 
 		// Old applications keep every link, the retired one included.
 		for id, acts := range before {
-			d, err := s.ApplicationView(ctx, models.Visibility{All: true}, id)
+			d, err := s.ApplicationView(ctx, workflow.Visibility{All: true}, id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +142,7 @@ func TestPlanVersionKeepsOldLinks(t *testing.T) {
 		}
 
 		// The follow-up is per plan: the new plan has nothing yet.
-		all := models.FollowupScope{All: true}
+		all := workflow.Scope{All: true}
 		for plan, wantAny := range map[int64]bool{old.ID: true, next.ID: false} {
 			sums, err := s.FollowupSumsBy(ctx, models.FollowupFilter{PlanID: plan, Scope: all}, models.ByTotal)
 			if err != nil || len(sums) != 1 || (sums[0].Applications > 0) != wantAny {

@@ -2,177 +2,137 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"mobilityfund/workflow"
 )
 
-// The reminder events; the workflow's events come from its notices.
-const (
-	ReminderCallDeadline    = "reminder_call_deadline"
-	ReminderReportDue       = "reminder_report_due"
-	ReminderReportOverdue   = "reminder_report_overdue"
-	ReminderDecisionWaiting = "reminder_decision_waiting"
-)
-
-// ReminderRules say when reminders are due, in whole days.
-type ReminderRules struct {
-	DeadlineDays     int // before the (personal) call deadline, to applicants with a draft
-	ReportDays       int // before the call's report due date, to applicants of paid-out applications
-	OverdueEveryDays int // how often an overdue report is reminded of again
-	DecisionWaitDays int // how long an application may wait for a decision before deciders and coordinators hear of it
-}
-
-type reminderPayload struct {
-	Number string `json:"number"`
-	Title  string `json:"title"`
-	State  string `json:"state"`
-	Due    string `json:"due,omitempty"`
-	Days   int    `json:"days,omitempty"`
-}
-
-// reminder is one reminder an application is due for.
-type reminder struct {
-	event, key string
-	to         []workflow.RecipientKind
-	payload    reminderPayload
-}
+// reminderBatch is how many applications one transaction of the reminder
+// job looks at: a large backlog is written in bounded steps.
+const reminderBatch = 500
 
 // QueueReminders writes the reminders due now into the outbox and returns
 // how many it wrote. It may run any number of times, from any number of
 // workers: each reminder's dedupe key names its event, application,
 // recipient and the day or period it is for, so a second run adds
 // nothing. It returns database errors as they are.
-func (s *Store) QueueReminders(ctx context.Context, r ReminderRules) (int, error) {
+func (s *Store) QueueReminders(ctx context.Context, r workflow.ReminderRules) (int, error) {
 	queued := 0
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
-		now := s.now()
-		chart, err := s.OrgChart(ctx)
+	var after int64
+	for {
+		var n, last int
+		err := s.WithTx(ctx, func(ctx context.Context) error {
+			var err error
+			n, last, err = s.queueReminderBatch(ctx, r, after)
+			return err
+		})
 		if err != nil {
-			return err
+			return queued, err
 		}
-		var apps []Application
-		if err := tx.Where("state IN ?", []workflow.State{workflow.StateDraft, workflow.StateBooked,
-			workflow.StateReportRevision, workflow.StateReadyForDecision}).Order("id").Find(&apps).Error; err != nil {
-			return err
+		queued += n
+		if last == 0 {
+			return queued, nil
 		}
-		ready := map[int64]time.Time{}
-		var events []AuditEvent
-		if err := tx.Where("to_state = ? AND application_id IN (?)", workflow.StateReadyForDecision,
-			tx.Model(&Application{}).Select("id").Where("state = ?", workflow.StateReadyForDecision)).
-			Order("id").Find(&events).Error; err != nil {
-			return err
-		}
-		for _, e := range events {
-			ready[*e.ApplicationID] = e.CreatedAt
-		}
-		calls := map[int64]*Call{}
-		for i := range apps {
-			app := &apps[i]
-			if calls[app.CallID] == nil {
-				if calls[app.CallID], err = s.CallByID(ctx, app.CallID); err != nil {
-					return err
-				}
-			}
-			rem, ok := dueReminder(app, calls[app.CallID], ready, now, r)
-			if !ok {
-				continue
-			}
-			n, err := s.queueReminder(ctx, tx, app, chart, rem, now)
-			if err != nil {
-				return err
-			}
-			queued += n
-		}
-		return nil
-	})
-	return queued, err
-}
-
-// dueReminder says which reminder, if any, app is due for at now.
-func dueReminder(app *Application, call *Call, ready map[int64]time.Time, now time.Time, r ReminderRules) (reminder, bool) {
-	p := reminderPayload{Number: app.Number(), Title: app.Title, State: string(app.State)}
-	day := func(t time.Time) string { return t.In(reminderZone).Format(time.DateOnly) }
-	applicants := []workflow.RecipientKind{workflow.RecipientApplicants}
-	switch app.State {
-	case workflow.StateDraft:
-		deadline := call.DeadlineAt
-		if app.DeadlineExtendedTo != nil {
-			deadline = *app.DeadlineExtendedTo
-		}
-		if !now.Before(deadline) || now.Before(deadline.AddDate(0, 0, -r.DeadlineDays)) {
-			return reminder{}, false
-		}
-		p.Due = day(deadline)
-		return reminder{ReminderCallDeadline, p.Due, applicants, p}, true
-	case workflow.StateBooked, workflow.StateReportRevision:
-		y, m, d := now.In(reminderZone).Date()
-		today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-		due := time.Date(call.ReportDueOn.Year(), call.ReportDueOn.Month(), call.ReportDueOn.Day(), 0, 0, 0, 0, time.UTC)
-		left := int(due.Sub(today).Hours() / 24)
-		p.Due = due.Format(time.DateOnly)
-		switch {
-		case left > r.ReportDays:
-			return reminder{}, false
-		case left >= 0:
-			p.Days = left
-			return reminder{ReminderReportDue, p.Due, applicants, p}, true
-		}
-		p.Days = -left
-		period := (-left - 1) / max(r.OverdueEveryDays, 1)
-		return reminder{ReminderReportOverdue, p.Due + ":p" + itoa(int64(period)), applicants, p}, true
-	case workflow.StateReadyForDecision:
-		since, ok := ready[app.ID]
-		if !ok {
-			since = app.UpdatedAt
-		}
-		waited := int(now.Sub(since).Hours() / 24)
-		if r.DecisionWaitDays <= 0 || waited < r.DecisionWaitDays {
-			return reminder{}, false
-		}
-		p.Days = waited
-		key := day(since) + ":p" + itoa(int64(waited/r.DecisionWaitDays))
-		return reminder{ReminderDecisionWaiting, key, []workflow.RecipientKind{workflow.RecipientDeciders, workflow.RecipientCoordinators}, p}, true
+		after = int64(last)
 	}
-	return reminder{}, false
 }
 
-// queueReminder writes rem once per person it goes to; a row whose dedupe
-// key exists already is skipped by the database.
-func (s *Store) queueReminder(ctx context.Context, tx *gorm.DB, app *Application, chart *OrgChart, rem reminder, now time.Time) (int, error) {
-	payload, err := json.Marshal(rem.payload)
+// queueReminderBatch writes the reminders of the next applications after
+// id after that may be due for one, and returns how many rows it wrote and
+// the last id it looked at (0 when there were none).
+func (s *Store) queueReminderBatch(ctx context.Context, r workflow.ReminderRules, after int64) (queued, last int, err error) {
+	db := s.conn(ctx)
+	now := s.now()
+	var apps []Application
+	if err := db.Select("id", "call_id", "unit_id", "created_by", "title", "state", "deadline_extended_to",
+		"updated_at", "created_at").Where("state IN ? AND id > ?", workflow.ReminderStates(), after).
+		Order("id").Limit(reminderBatch).Find(&apps).Error; err != nil {
+		return 0, 0, err
+	}
+	if len(apps) == 0 {
+		return 0, 0, nil
+	}
+	last = int(apps[len(apps)-1].ID)
+	ready := map[int64]time.Time{}
+	var events []AuditEvent
+	if err := db.Select("application_id", "created_at").
+		Where("to_state = ? AND application_id IN (?)", workflow.StateReadyForDecision,
+			db.Model(&Application{}).Select("id").Where("state = ? AND id > ? AND id <= ?",
+				workflow.StateReadyForDecision, after, last)).
+		Order("id").Find(&events).Error; err != nil {
+		return 0, 0, err
+	}
+	for _, e := range events {
+		ready[*e.ApplicationID] = e.CreatedAt
+	}
+	calls, err := s.callsByID(ctx, apps)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
+	type due struct {
+		app *Application
+		rem workflow.Reminder
+	}
+	var dues []due
+	var authors []int64
+	for i := range apps {
+		app := &apps[i]
+		call := calls[app.CallID]
+		w := workflow.Waiting{State: app.State, Deadline: call.DeadlineAt, DeadlineExtendedTo: deref(app.DeadlineExtendedTo),
+			ReportDue: call.ReportDueOn, ReadySince: app.UpdatedAt}
+		if t, ok := ready[app.ID]; ok {
+			w.ReadySince = t
+		}
+		if rem, ok := workflow.DueReminder(w, r, now, reminderZone); ok {
+			dues = append(dues, due{app, rem})
+			authors = append(authors, app.CreatedBy)
+		}
+	}
+	if len(dues) == 0 {
+		return 0, last, nil
+	}
+	chart, err := s.OrgChart(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	idx, err := s.recipients(ctx, authors...)
+	if err != nil {
+		return 0, 0, err
+	}
+	out := make([]outgoing, 0, len(dues))
+	for _, d := range dues {
+		var to []User
+		for _, kind := range d.rem.To {
+			to = append(to, idx.resolve(d.app, chart, workflow.Recipient{Kind: kind})...)
+		}
+		out = append(out, outgoing{Event: d.rem.Event, AppID: d.app.ID, To: to,
+			Key: "remind:" + string(d.rem.Event) + ":app:" + itoa(d.app.ID) + ":" + d.rem.Key,
+			Payload: NoticePayload{Number: d.app.Number(), Title: d.app.Title, State: string(d.app.State),
+				Due: d.rem.Due, Days: d.rem.Days}})
+	}
+	queued, err = s.enqueue(ctx, now, out)
+	return queued, last, err
+}
+
+// callsByID loads the calls of apps, each once.
+func (s *Store) callsByID(ctx context.Context, apps []Application) (map[int64]*Call, error) {
+	ids := make([]int64, 0, 4)
 	seen := map[int64]bool{}
-	n := 0
-	for _, kind := range rem.to {
-		users, err := s.recipients(ctx, app, chart, workflow.Recipient{Kind: kind})
-		if err != nil {
-			return 0, err
-		}
-		for _, u := range users {
-			if seen[u.ID] {
-				continue
-			}
-			seen[u.ID] = true
-			key := "remind:" + rem.event + ":app:" + itoa(app.ID) + ":" + rem.key + ":u:" + itoa(u.ID)
-			uid, appID := u.ID, app.ID
-			msg := OutboxMessage{Event: rem.event, ApplicationID: &appID, RecipientID: &uid, RecipientEmail: u.Email,
-				Language: u.Language, Payload: string(payload), DedupeKey: &key, Status: OutboxPending,
-				NextAttemptAt: now, CreatedAt: now}
-			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&msg)
-			if res.Error != nil {
-				return 0, res.Error
-			}
-			n += int(res.RowsAffected)
+	for _, a := range apps {
+		if !seen[a.CallID] {
+			seen[a.CallID] = true
+			ids = append(ids, a.CallID)
 		}
 	}
-	return n, nil
+	var calls []Call
+	if err := s.conn(ctx).Where("id IN ?", ids).Find(&calls).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*Call, len(calls))
+	for i := range calls {
+		out[calls[i].ID] = &calls[i]
+	}
+	return out, nil
 }
 
 // reminderZone is the time zone whose calendar days reminders count.

@@ -141,11 +141,7 @@ func (v *ReportView) UnspentOre() int64 {
 // those who may edit it. It returns a NotFoundError when the actor may not
 // see the application.
 func (s *Store) ReportPage(ctx context.Context, actor *Actor, id int64) (*ReportView, error) {
-	chart, err := s.OrgChart(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.ApplicationView(ctx, VisibilityOf(actor, chart), id)
+	d, chart, err := s.detailFor(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -181,15 +177,11 @@ func (s *Store) ReportPage(ctx context.Context, actor *Actor, id int64) (*Report
 
 // reportOptions asks the workflow what actor may do to app now.
 func (s *Store) reportOptions(ctx context.Context, actor *Actor, app *Application, call *Call, chart *OrgChart) ([]workflow.Option, error) {
-	budget, err := s.BudgetOf(ctx, call)
-	if err != nil {
-		return nil, err
-	}
 	wapp, err := s.workflowApplication(ctx, app, chart)
 	if err != nil {
 		return nil, err
 	}
-	return workflow.Available(wapp, workflowCall(call, budget), actor.Workflow, s.now()), nil
+	return workflow.Available(wapp, workflowCall(call), actor.Workflow, s.now()), nil
 }
 
 // SaveReport saves application id's report as a draft, or, when submit is
@@ -201,9 +193,10 @@ func (s *Store) reportOptions(ctx context.Context, actor *Actor, app *Applicatio
 // for the unit, workflow.ErrInvalidTransition when the application is not
 // waiting for a report, and a *workflow.ValidationError for bad input.
 func (s *Store) SaveReport(ctx context.Context, actor *Actor, id int64, version int, in ReportInput, submit bool) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var app Application
-		chart, err := s.lockVisible(ctx, tx, id, version, actor, &app)
+		chart, err := s.lockVisible(ctx, id, version, actor, &app)
 		if err != nil {
 			return err
 		}
@@ -261,7 +254,8 @@ func (s *Store) SaveReport(ctx context.Context, actor *Actor, id int64, version 
 // application is closed and the money granted but not spent returns to
 // the pot. It returns what Apply returns.
 func (s *Store) AcceptReport(ctx context.Context, actor *Actor, id int64, version int) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if _, err := s.Apply(ctx, id, version, actor, workflow.ActionAcceptReport, workflow.Input{}); err != nil {
 			return err
 		}
@@ -276,7 +270,8 @@ func (s *Store) AcceptReport(ctx context.Context, actor *Actor, id int64, versio
 // returns; a blank message is a *workflow.ValidationError.
 func (s *Store) RequestReportRevision(ctx context.Context, actor *Actor, id int64, version int, message string) error {
 	message = strings.TrimSpace(message)
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if _, err := s.Apply(ctx, id, version, actor, workflow.ActionRequestRevision, workflow.Input{Comment: message}); err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ func mustBookedDemo(t *testing.T, s *models.Store, title string) *models.Applica
 	if err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := s.Applications(ctx, models.Visibility{All: true}, models.ApplicationFilter{})
+	rows, err := s.Applications(ctx, workflow.Visibility{All: true}, models.ApplicationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

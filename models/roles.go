@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
 )
 
@@ -63,7 +61,8 @@ func keyOf(g RoleGrant) grantKey {
 // grants their groups give, auditing each change. Grants an
 // administrator made are left alone. It returns the unit codes in rules
 // that match no unit.
-func (s *Store) syncGroupGrants(tx *gorm.DB, userID int64, groups []string, rules []GroupRole, units map[string]int64) ([]string, error) {
+func (s *Store) syncGroupGrants(ctx context.Context, userID int64, groups []string, rules []GroupRole, units map[string]int64) ([]string, error) {
+	tx := s.conn(ctx)
 	now := s.now()
 	want := map[grantKey]string{}
 	var order []grantKey
@@ -103,14 +102,14 @@ func (s *Store) syncGroupGrants(tx *gorm.DB, userID int64, groups []string, rule
 			if err := tx.Model(&RoleGrant{}).Where("id = ?", g.ID).Update("from_group", group).Error; err != nil {
 				return nil, err
 			}
-			if err := auditGrant(tx, g.ID, nil, "update", "group "+g.FromGroup+" → "+group, now); err != nil {
+			if err := s.auditGrant(ctx, g.ID, nil, "update", "group "+g.FromGroup+" → "+group, now); err != nil {
 				return nil, err
 			}
 		default:
 			if err := tx.Model(&RoleGrant{}).Where("id = ?", g.ID).Update("revoked_at", now).Error; err != nil {
 				return nil, err
 			}
-			if err := auditGrant(tx, g.ID, nil, "revoke", "no longer in group "+g.FromGroup, now); err != nil {
+			if err := s.auditGrant(ctx, g.ID, nil, "revoke", "no longer in group "+g.FromGroup, now); err != nil {
 				return nil, err
 			}
 		}
@@ -127,7 +126,7 @@ func (s *Store) syncGroupGrants(tx *gorm.DB, userID int64, groups []string, rule
 		if err := tx.Create(&g).Error; err != nil {
 			return nil, err
 		}
-		if err := auditGrant(tx, g.ID, nil, "grant", "group "+g.FromGroup, now); err != nil {
+		if err := s.auditGrant(ctx, g.ID, nil, "grant", "group "+g.FromGroup, now); err != nil {
 			return nil, err
 		}
 	}
@@ -136,7 +135,8 @@ func (s *Store) syncGroupGrants(tx *gorm.DB, userID int64, groups []string, rule
 
 // auditGrant writes the audit row of a change to a role grant; actorID is
 // nil when sign-in made the change from the person's groups.
-func auditGrant(tx *gorm.DB, grantID int64, actorID *int64, action, comment string, at time.Time) error {
+func (s *Store) auditGrant(ctx context.Context, grantID int64, actorID *int64, action, comment string, at time.Time) error {
+	tx := s.conn(ctx)
 	return tx.Create(&AuditEvent{Entity: "role_grant", EntityID: grantID, ActorID: actorID,
 		Action: action, Comment: comment, CreatedAt: at}).Error
 }
@@ -250,7 +250,8 @@ func (s *Store) GrantRole(ctx context.Context, by *Actor, userID int64, in Grant
 		return nil, workflow.ErrForbidden
 	}
 	var g RoleGrant
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var u User
 		if err := s.forUpdate(tx).First(&u, userID).Error; err != nil {
 			return notFound(err, "user", userID)
@@ -298,7 +299,7 @@ func (s *Store) GrantRole(ctx context.Context, by *Actor, userID int64, in Grant
 		if err := tx.Create(&g).Error; err != nil {
 			return err
 		}
-		return auditGrant(tx, g.ID, &by.User.ID, "grant", grantSummary(g), now)
+		return s.auditGrant(ctx, g.ID, &by.User.ID, "grant", grantSummary(g), now)
 	})
 	if err != nil {
 		return nil, err
@@ -343,7 +344,8 @@ func (s *Store) RevokeGrant(ctx context.Context, by *Actor, userID, grantID int6
 		return nil, workflow.ErrForbidden
 	}
 	var g RoleGrant
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if err := s.forUpdate(tx.Where("id = ? AND user_id = ?", grantID, userID)).First(&g).Error; err != nil {
 			return notFound(err, "role grant", grantID)
 		}
@@ -362,7 +364,7 @@ func (s *Store) RevokeGrant(ctx context.Context, by *Actor, userID, grantID int6
 			return ErrGrantEnded
 		}
 		g.RevokedAt = &now
-		return auditGrant(tx, g.ID, &by.User.ID, "revoke", grantSummary(g), now)
+		return s.auditGrant(ctx, g.ID, &by.User.ID, "revoke", grantSummary(g), now)
 	})
 	if err != nil {
 		return nil, err

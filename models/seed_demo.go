@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
 )
 
@@ -171,7 +169,8 @@ var demoApplications = []demoApplication{
 // workflow so that its audit trail is real. It does nothing when the demo
 // units exist already, and it sends no mail for what it does.
 func (s *Store) SeedDemo(ctx context.Context) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var n int64
 		if err := tx.Model(&OrgUnit{}).Where("code = ?", demoUnits[0].code).Count(&n).Error; err != nil || n > 0 {
 			return err
@@ -222,11 +221,12 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			}
 			people[d.subject] = a
 		}
-		return s.seedDemoApplications(ctx, tx, units, people)
+		return s.seedDemoApplications(ctx, units, people)
 	})
 }
 
-func (s *Store) seedDemoApplications(ctx context.Context, tx *gorm.DB, units map[string]int64, people map[string]*Actor) error {
+func (s *Store) seedDemoApplications(ctx context.Context, units map[string]int64, people map[string]*Actor) error {
+	tx := s.conn(ctx)
 	var call Call
 	if err := tx.Where("code = ?", CallCode2026).First(&call).Error; err != nil {
 		return fmt.Errorf("the 2026 call: %w", err)
@@ -246,7 +246,11 @@ func (s *Store) seedDemoApplications(ctx context.Context, tx *gorm.DB, units map
 	for _, d := range demoApplications {
 		now := s.now()
 		author := people[d.author]
-		app := Application{CallID: call.ID, UnitID: units[d.unit], CreatedBy: author.User.ID, Title: d.title,
+		var requested int64
+		for _, l := range d.lines {
+			requested += l.kronor * 100
+		}
+		app := Application{RequestedOre: requested, CallID: call.ID, UnitID: units[d.unit], CreatedBy: author.User.ID, Title: d.title,
 			Summary: d.summary, Purpose: d.purpose, PeriodStart: &start, PeriodEnd: &end, Neolaia: d.neolaia,
 			ConsiderationQuality: demoConsiderations[0], ConsiderationResponsibility: demoConsiderations[1],
 			ConsiderationInclusion: demoConsiderations[2], ConsiderationSustainability: demoConsiderations[3],

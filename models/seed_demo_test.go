@@ -64,7 +64,7 @@ func TestSeedDemo(t *testing.T) {
 			t.Error("the substitute decider is a decider already")
 		}
 
-		rows, err := s.Applications(ctx, models.Visibility{All: true}, models.ApplicationFilter{})
+		rows, err := s.Applications(ctx, workflow.Visibility{All: true}, models.ApplicationFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -115,11 +115,12 @@ func stockholm() *time.Location {
 // SeedPlan loads the 2025–2026 action plan and the 2026 call unless they
 // are there already. Migrate calls it; it is safe to call again.
 func (s *Store) SeedPlan(ctx context.Context) error {
-	return s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var plan Plan
 		err := tx.Where("code = ?", PlanCode2025).First(&plan).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			plan, err = insertPlan2025(tx)
+			plan, err = s.insertPlan2025(ctx)
 		}
 		if err != nil {
 			return err
@@ -147,7 +148,8 @@ func (s *Store) SeedPlan(ctx context.Context) error {
 	})
 }
 
-func insertPlan2025(tx *gorm.DB) (Plan, error) {
+func (s *Store) insertPlan2025(ctx context.Context) (Plan, error) {
+	tx := s.conn(ctx)
 	plan := Plan{
 		Code:     PlanCode2025,
 		TitleSV:  "Handlingsplan för internationalisering 2025-2026",

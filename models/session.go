@@ -51,7 +51,8 @@ func (s *Store) StartSession(ctx context.Context, userID int64, hash, replace []
 	now := s.now()
 	sess := &Session{TokenHash: hash, UserID: userID, IDToken: idToken,
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime)}
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if len(replace) > 0 {
 			if err := tx.Where("token_hash = ?", replace).Delete(&Session{}).Error; err != nil {
 				return err
@@ -99,7 +100,8 @@ func (s *Store) SessionByHash(ctx context.Context, hash []byte) (*Session, error
 // gives a NotFoundError.
 func (s *Store) EndSession(ctx context.Context, hash []byte) (*Session, error) {
 	var sess Session
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		if err := tx.Where("token_hash = ?", hash).First(&sess).Error; err != nil {
 			return notFound(err, "session", "")
 		}
@@ -171,7 +173,8 @@ func (s *Store) SignIn(ctx context.Context, id Identity, rules []GroupRole, hash
 
 func (s *Store) signIn(ctx context.Context, id Identity, rules []GroupRole, hash, replace []byte, rawIDToken string) (*SignInResult, error) {
 	res := &SignInResult{}
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		now := s.now()
 		var u User
 		err := s.forUpdate(tx.Where("issuer = ? AND subject = ?", id.Issuer, id.Subject)).First(&u).Error
@@ -191,7 +194,7 @@ func (s *Store) signIn(ctx context.Context, id Identity, rules []GroupRole, hash
 			return err
 		}
 		u.Email, u.Name, u.UpdatedAt = id.Email, id.Name, now
-		units, err := s.unitIDs(tx)
+		units, err := s.unitIDs(ctx)
 		if err != nil {
 			return err
 		}
@@ -208,7 +211,7 @@ func (s *Store) signIn(ctx context.Context, id Identity, rules []GroupRole, hash
 		if err := tx.Save(&u).Error; err != nil {
 			return err
 		}
-		unknown, err := s.syncGroupGrants(tx, u.ID, id.Groups, rules, units)
+		unknown, err := s.syncGroupGrants(ctx, u.ID, id.Groups, rules, units)
 		if err != nil {
 			return err
 		}
@@ -223,7 +226,8 @@ func (s *Store) signIn(ctx context.Context, id Identity, rules []GroupRole, hash
 	return res, nil
 }
 
-func (s *Store) unitIDs(tx *gorm.DB) (map[string]int64, error) {
+func (s *Store) unitIDs(ctx context.Context) (map[string]int64, error) {
+	tx := s.conn(ctx)
 	var units []OrgUnit
 	if err := tx.Select("id", "code").Find(&units).Error; err != nil {
 		return nil, err

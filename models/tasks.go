@@ -6,20 +6,6 @@ import (
 	"mobilityfund/workflow"
 )
 
-// taskActions are the actions that make an application wait for someone;
-// the others (withdraw, revoke, extend a deadline, return) are possible
-// but not expected of anyone.
-var taskActions = map[workflow.Action]bool{
-	workflow.ActionSubmit:       true,
-	workflow.ActionEndorse:      true,
-	workflow.ActionAssess:       true,
-	workflow.ActionMarkReady:    true,
-	workflow.ActionGrant:        true,
-	workflow.ActionBook:         true,
-	workflow.ActionReport:       true,
-	workflow.ActionAcceptReport: true,
-}
-
 // Task is an application waiting for the actor, with what they can do.
 type Task struct {
 	ApplicationRow
@@ -34,7 +20,7 @@ func (s *Store) Tasks(ctx context.Context, actor *Actor) ([]Task, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.Applications(ctx, VisibilityOf(actor, chart), ApplicationFilter{Sort: "updated"})
+	rows, err := s.Applications(ctx, workflow.VisibilityOf(actor.Workflow, chart), ApplicationFilter{Sort: "updated"})
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +28,7 @@ func (s *Store) Tasks(ctx context.Context, actor *Actor) ([]Task, error) {
 	now := s.now()
 	var out []Task
 	for _, r := range rows {
-		if r.State == workflow.StateWithdrawn || r.State == workflow.StateRejected || r.State == workflow.StateClosed || r.State == workflow.StateRevoked {
+		if workflow.Settled(r.State) {
 			continue
 		}
 		call, ok := calls[r.CallID]
@@ -51,18 +37,12 @@ func (s *Store) Tasks(ctx context.Context, actor *Actor) ([]Task, error) {
 			if err != nil {
 				return nil, err
 			}
-			call = workflowCall(c, Budget{})
+			call = workflowCall(c)
 			calls[r.CallID] = call
 		}
 		app := workflow.Application{ID: r.ID, State: r.State, UnitID: r.UnitID, UnitPath: chart.Path(r.UnitID),
 			CreatedBy: r.CreatedBy, DeadlineExtendedTo: deref(r.DeadlineExtendedTo)}
-		var acts []workflow.Action
-		for _, o := range workflow.Available(app, call, actor.Workflow, now) {
-			if o.Blocked == nil && taskActions[o.Action] {
-				acts = append(acts, o.Action)
-			}
-		}
-		if len(acts) > 0 {
+		if acts := workflow.Tasks(app, call, actor.Workflow, now); len(acts) > 0 {
 			out = append(out, Task{ApplicationRow: r, Actions: acts})
 		}
 	}

@@ -2,14 +2,12 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"math"
-	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"mobilityfund/workflow"
+
+	"gorm.io/gorm"
 )
 
 // moneyActions change what the call has committed; they lock the call row
@@ -30,38 +28,38 @@ var moneyActions = map[workflow.Action]bool{
 // *ValidationError, ErrDeadlinePassed) as they are.
 func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, action workflow.Action, in workflow.Input) (*Application, error) {
 	var result Application
-	err := s.WithTx(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		tx := s.conn(ctx)
 		var app Application
-		chart, err := s.lockVisible(ctx, tx, id, version, actor, &app)
+		chart, err := s.lockVisible(ctx, id, version, actor, &app)
 		if err != nil {
 			return err
-		}
-		q := tx
-		if moneyActions[action] {
-			q = s.forUpdate(tx)
 		}
 		var call Call
-		if err := q.First(&call, app.CallID).Error; err != nil {
+		if err := s.lockIf(tx, moneyActions[action]).First(&call, app.CallID).Error; err != nil {
 			return err
 		}
-		budget, err := s.BudgetOf(ctx, &call)
-		if err != nil {
-			return err
+		wcall := workflowCall(&call)
+		if moneyActions[action] {
+			// Read under the call's lock: no other grant can move it now.
+			if wcall.CommittedOre, err = s.committedOre(ctx, call.ID); err != nil {
+				return err
+			}
 		}
 		wapp, err := s.workflowApplication(ctx, &app, chart)
 		if err != nil {
 			return err
 		}
+		now := s.now()
 		if in.Now.IsZero() {
-			in.Now = s.now()
+			in.Now = now
 		}
-		out, err := workflow.Decide(wapp, workflowCall(&call, budget), actor.Workflow, action, in)
+		out, err := workflow.Decide(wapp, wcall, actor.Workflow, action, in)
 		if err != nil {
 			return err
 		}
-		from := app.State
+		before := app
 		applyOutcome(&app, out.App)
-		now := s.now()
 		app.UpdatedAt = now
 		app.Version = version + 1
 		switch action {
@@ -72,7 +70,7 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 		case workflow.ActionRevoke:
 			app.RevokedAt = &now
 		}
-		res := tx.Model(&Application{}).Where("id = ? AND version = ?", id, version).Select("*").Omit("id", "created_at").Updates(&app)
+		res := tx.Model(&Application{}).Where("id = ? AND version = ?", id, version).Updates(changedColumns(&before, &app))
 		if res.Error != nil {
 			return res.Error
 		}
@@ -82,13 +80,13 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 		appID := app.ID
 		ev := AuditEvent{
 			Entity: "application", EntityID: app.ID, ApplicationID: &appID, ActorID: &actor.User.ID,
-			Action: string(action), FromState: string(from), ToState: string(out.App.State),
+			Action: string(action), FromState: string(from(before)), ToState: string(out.App.State),
 			Comment: out.Audit.Comment, AmountOre: auditAmount(action, in, out), CreatedAt: now,
 		}
 		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}
-		if err := s.queueNotices(ctx, tx, &app, chart, out.Notices, ev, actor.User.Name); err != nil {
+		if err := s.queueNotices(ctx, &app, chart, out.Notices, ev, actor.User.Name); err != nil {
 			return err
 		}
 		result = app
@@ -100,6 +98,48 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 	return &result, nil
 }
 
+func from(app Application) workflow.State { return app.State }
+
+// changedColumns lists the columns an action changed, with their new
+// values: what workflow may change, the timestamps and the version.
+func changedColumns(before, after *Application) map[string]any {
+	cols := map[string]any{"version": after.Version, "updated_at": after.UpdatedAt}
+	set := func(col string, changed bool, v any) {
+		if changed {
+			cols[col] = v
+		}
+	}
+	set("state", before.State != after.State, after.State)
+	set("granted_ore", before.GrantedOre != after.GrantedOre, after.GrantedOre)
+	set("returned_ore", before.ReturnedOre != after.ReturnedOre, after.ReturnedOre)
+	set("recommended_ore", before.RecommendedOre != after.RecommendedOre, after.RecommendedOre)
+	set("spent_ore", before.SpentOre != after.SpentOre, after.SpentOre)
+	set("assessment", before.Assessment != after.Assessment, after.Assessment)
+	set("decision_ref", before.DecisionRef != after.DecisionRef, after.DecisionRef)
+	set("revocation_ref", before.RevocationRef != after.RevocationRef, after.RevocationRef)
+	set("motivation", before.Motivation != after.Motivation, after.Motivation)
+	set("submitted_at", !equalTime(before.SubmittedAt, after.SubmittedAt), after.SubmittedAt)
+	set("decided_at", !equalTime(before.DecidedAt, after.DecidedAt), after.DecidedAt)
+	set("revoked_at", !equalTime(before.RevokedAt, after.RevokedAt), after.RevokedAt)
+	set("deadline_extended_to", !equalTime(before.DeadlineExtendedTo, after.DeadlineExtendedTo), after.DeadlineExtendedTo)
+	return cols
+}
+
+func equalTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// lockIf returns q with a row lock when lock is set.
+func (s *Store) lockIf(q *gorm.DB, lock bool) *gorm.DB {
+	if lock {
+		return s.forUpdate(q)
+	}
+	return q
+}
+
 // anyVersion asks lockVisible not to check the version: for changes that
 // cannot conflict with others, such as adding a file.
 const anyVersion = math.MinInt
@@ -109,7 +149,8 @@ const anyVersion = math.MinInt
 // the org chart it checked visibility with, a NotFoundError when the
 // application does not exist or is not visible, and a *StaleError when
 // version is not current.
-func (s *Store) lockVisible(ctx context.Context, tx *gorm.DB, id int64, version int, actor *Actor, app *Application) (*OrgChart, error) {
+func (s *Store) lockVisible(ctx context.Context, id int64, version int, actor *Actor, app *Application) (*OrgChart, error) {
+	tx := s.conn(ctx)
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
 		return nil, err
@@ -117,7 +158,7 @@ func (s *Store) lockVisible(ctx context.Context, tx *gorm.DB, id int64, version 
 	if err := s.forUpdate(tx).First(app, id).Error; err != nil {
 		return nil, notFound(err, "application", id)
 	}
-	if !VisibilityOf(actor, chart).Allows(app.UnitID, app.CreatedBy) {
+	if !workflow.VisibilityOf(actor.Workflow, chart).Allows(app.UnitID, app.CreatedBy) {
 		return nil, &NotFoundError{What: "application", ID: id}
 	}
 	if version != anyVersion && app.Version != version {
@@ -140,46 +181,37 @@ func auditAmount(action workflow.Action, in workflow.Input, out workflow.Outcome
 }
 
 // workflowApplication is app as the workflow package sees it, with the
-// sums and counts its rules need.
+// counts its rules need, read in one statement.
 func (s *Store) workflowApplication(ctx context.Context, app *Application, chart *OrgChart) (workflow.Application, error) {
-	db := s.conn(ctx)
-	var sums struct {
-		Lines     int64
-		Requested int64
+	var counts struct {
+		Lines      int64
+		Activities int64
 	}
-	if err := db.Model(&BudgetLine{}).Select("COUNT(*) AS lines, COALESCE(SUM(amount_ore), 0) AS requested").
-		Where("application_id = ?", app.ID).Scan(&sums).Error; err != nil {
-		return workflow.Application{}, err
-	}
-	var acts int64
-	if err := db.Model(&ApplicationActivity{}).Where("application_id = ?", app.ID).Count(&acts).Error; err != nil {
+	if err := s.conn(ctx).Raw("SELECT (SELECT COUNT(*) FROM budget_lines WHERE application_id = ?) AS lines, "+
+		"(SELECT COUNT(*) FROM application_activities WHERE application_id = ?) AS activities", app.ID, app.ID).
+		Scan(&counts).Error; err != nil {
 		return workflow.Application{}, err
 	}
 	w := workflow.Application{
 		ID: app.ID, State: app.State, UnitID: app.UnitID, UnitPath: chart.Path(app.UnitID), CreatedBy: app.CreatedBy,
-		RequestedOre: sums.Requested, GrantedOre: app.GrantedOre, ReturnedOre: app.ReturnedOre,
+		RequestedOre: app.RequestedOre, GrantedOre: app.GrantedOre, ReturnedOre: app.ReturnedOre,
 		RecommendedOre: app.RecommendedOre, SpentOre: app.SpentOre,
 		Assessment: app.Assessment, DecisionRef: app.DecisionRef, RevocationRef: app.RevocationRef, Motivation: app.Motivation,
 		Title: app.Title, Summary: app.Summary, Purpose: app.Purpose,
-		BudgetLines: int(sums.Lines), Activities: int(acts), TargetLevels: app.Levels(),
+		BudgetLines: int(counts.Lines), Activities: int(counts.Activities), TargetLevels: app.Levels(),
 		Considerations: [5]string{app.ConsiderationQuality, app.ConsiderationResponsibility,
 			app.ConsiderationInclusion, app.ConsiderationSustainability, app.ConsiderationEquality},
-	}
-	if app.PeriodStart != nil {
-		w.PeriodStart = *app.PeriodStart
-	}
-	if app.PeriodEnd != nil {
-		w.PeriodEnd = *app.PeriodEnd
-	}
-	if app.DeadlineExtendedTo != nil {
-		w.DeadlineExtendedTo = *app.DeadlineExtendedTo
+		PeriodStart: deref(app.PeriodStart), PeriodEnd: deref(app.PeriodEnd),
+		DeadlineExtendedTo: deref(app.DeadlineExtendedTo),
 	}
 	return w, nil
 }
 
-func workflowCall(c *Call, b Budget) workflow.Call {
-	return workflow.Call{ID: c.ID, BudgetOre: c.BudgetOre, CommittedOre: b.CommittedOre,
-		Deadline: c.DeadlineAt, EndorsementRequired: c.EndorsementRequired}
+// workflowCall is the call as the workflow package sees it; CommittedOre
+// is left for the caller, who reads it under the call's lock when the
+// action moves money.
+func workflowCall(c *Call) workflow.Call {
+	return workflow.Call{ID: c.ID, BudgetOre: c.BudgetOre, Deadline: c.DeadlineAt, EndorsementRequired: c.EndorsementRequired}
 }
 
 // applyOutcome copies what workflow may change onto the stored row.
@@ -193,122 +225,30 @@ func applyOutcome(app *Application, w workflow.Application) {
 	}
 }
 
-// noticePayload is what a notification carries to its template.
-type noticePayload struct {
-	Number    string `json:"number"`
-	Title     string `json:"title"`
-	Action    string `json:"action"`
-	Comment   string `json:"comment,omitempty"`
-	AmountOre int64  `json:"amount_ore,omitempty"`
-	ActorName string `json:"actor_name,omitempty"`
-	State     string `json:"state"`
-	Due       string `json:"due,omitempty"` // an extended deadline, RFC 3339
-}
-
-// queueNotices writes one outbox row per notice and recipient, in the
-// action's transaction. A person is told once per event, even when
-// several of their roles make them a recipient.
-func (s *Store) queueNotices(ctx context.Context, tx *gorm.DB, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string) error {
-	p := noticePayload{Number: app.Number(), Title: app.Title, Action: ev.Action,
+// queueNotices writes the outbox rows of an action's notices, in its
+// transaction. A person is told once per event, even when several of
+// their roles make them a recipient.
+func (s *Store) queueNotices(ctx context.Context, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string) error {
+	if len(notices) == 0 {
+		return nil
+	}
+	p := NoticePayload{Number: app.Number(), Title: app.Title, Action: ev.Action,
 		Comment: ev.Comment, AmountOre: ev.AmountOre, ActorName: actorName, State: ev.ToState}
 	if app.DeadlineExtendedTo != nil {
 		p.Due = app.DeadlineExtendedTo.UTC().Format(time.RFC3339)
 	}
-	payload, err := json.Marshal(p)
+	idx, err := s.recipients(ctx, app.CreatedBy)
 	if err != nil {
 		return err
 	}
-	told := map[string]bool{}
+	cause := "app:" + itoa(app.ID) + ":ev:" + itoa(ev.ID) + ":"
+	out := make([]outgoing, 0, len(notices))
 	for _, n := range notices {
-		users, err := s.recipients(ctx, app, chart, n.To)
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			if told[n.Event+":"+strconv.FormatInt(u.ID, 10)] {
-				continue // one mail per event, whichever of their roles made them a recipient
-			}
-			told[n.Event+":"+strconv.FormatInt(u.ID, 10)] = true
-			key := "app:" + strconv.FormatInt(app.ID, 10) + ":ev:" + strconv.FormatInt(ev.ID, 10) + ":" + n.Event + ":u:" + strconv.FormatInt(u.ID, 10)
-			uid, appID := u.ID, app.ID
-			msg := OutboxMessage{
-				Event: n.Event, ApplicationID: &appID, RecipientID: &uid, RecipientEmail: u.Email,
-				Language: u.Language, Payload: string(payload), DedupeKey: &key, Status: OutboxPending,
-				NextAttemptAt: ev.CreatedAt, CreatedAt: ev.CreatedAt,
-			}
-			if err := tx.Create(&msg).Error; err != nil {
-				return err
-			}
-		}
+		out = append(out, outgoing{Event: n.Event, AppID: app.ID, To: idx.resolve(app, chart, n.To),
+			Key: cause + string(n.Event), Payload: p})
 	}
-	return nil
-}
-
-// recipients resolves a symbolic recipient to people, using the grants in
-// force now. Unit-scoped recipients are the nearest ones: the unit heads
-// of the application's own unit, or of the unit above when it has none;
-// applicants are the author and the applicants of the application's unit.
-func (s *Store) recipients(ctx context.Context, app *Application, chart *OrgChart, r workflow.Recipient) ([]User, error) {
-	role, scoped := recipientRole(r.Kind)
-	var grants []RoleGrant
-	if err := s.conn(ctx).Where("role = ? AND revoked_at IS NULL", role).Find(&grants).Error; err != nil {
-		return nil, err
-	}
-	now := s.now()
-	byUnit := map[int64][]int64{} // unit id (0 = university-wide) → user ids
-	for _, g := range grants {
-		if !g.ActiveAt(now) {
-			continue
-		}
-		var unit int64
-		if g.UnitID != nil {
-			unit = *g.UnitID
-		}
-		byUnit[unit] = append(byUnit[unit], g.UserID)
-	}
-	var ids []int64
-	if r.Kind == workflow.RecipientApplicants {
-		ids = append(ids, app.CreatedBy)
-	}
-	if !scoped {
-		ids = append(ids, byUnit[0]...)
-	} else {
-		unit := r.UnitID
-		if unit == 0 {
-			unit = app.UnitID
-		}
-		path := chart.Path(unit)
-		if r.Kind == workflow.RecipientApplicants {
-			path = path[:min(1, len(path))]
-		}
-		for _, u := range path {
-			if len(byUnit[u]) > 0 {
-				ids = append(ids, byUnit[u]...)
-				break
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	var users []User
-	err := s.conn(ctx).Where("id IN ? AND NOT disabled", ids).Order("id").Find(&users).Error
-	return users, err
-}
-
-func recipientRole(k workflow.RecipientKind) (role workflow.Role, scoped bool) {
-	switch k {
-	case workflow.RecipientApplicants:
-		return workflow.RoleApplicant, true
-	case workflow.RecipientUnitHeads:
-		return workflow.RoleUnitHead, true
-	case workflow.RecipientCoordinators:
-		return workflow.RoleCoordinator, false
-	case workflow.RecipientDeciders:
-		return workflow.RoleDecider, false
-	default:
-		return workflow.RoleFinance, false
-	}
+	_, err = s.enqueue(ctx, ev.CreatedAt, out)
+	return err
 }
 
 // Options lists what the actor could do to the application in d now,
@@ -320,5 +260,5 @@ func (s *Store) Options(ctx context.Context, d *ApplicationDetail, chart *OrgCha
 	if err != nil {
 		return nil, err
 	}
-	return workflow.Available(w, workflowCall(&d.Call, Budget{}), actor.Workflow, s.now()), nil
+	return workflow.Available(w, workflowCall(&d.Call), actor.Workflow, s.now()), nil
 }

@@ -101,7 +101,7 @@ func readyApplications(t testing.TB, s *models.Store, n int, ask, budget int64) 
 	var ids []int64
 	for range n {
 		app := models.Application{CallID: call.ID, UnitID: unit.ID, CreatedBy: erik.User.ID, Title: "Kapplöpning",
-			State: workflow.StateReadyForDecision, RecommendedOre: ask, Assessment: "Bra.", Version: 1,
+			State: workflow.StateReadyForDecision, RequestedOre: ask, RecommendedOre: ask, Assessment: "Bra.", Version: 1,
 			CreatedAt: now, UpdatedAt: now}
 		if err := db.Create(&app).Error; err != nil {
 			t.Fatal(err)

@@ -6,7 +6,6 @@ package notify
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
@@ -20,26 +19,16 @@ import (
 	"mobilityfund/models"
 	"mobilityfund/money"
 	"mobilityfund/templates"
+	"mobilityfund/workflow"
 )
 
 // Languages are the languages every mail exists in; an outbox row with
 // any other language gets Swedish.
 var Languages = []string{"sv", "en"}
 
-// workflowEvents are the events of the workflow's notices
-// (workflow/transitions.go).
-var workflowEvents = []string{
-	"awaiting_endorsement", "awaiting_review", "submitted", "withdrawn", "endorsed", "returned",
-	"awaiting_decision", "sent_back", "granted", "decided", "awaiting_booking", "rejected", "revoked",
-	"booked", "reported", "report_accepted", "return_waiting", "report_revision", "deadline_extended",
-}
-
 // Events returns every event a mail can be about: the workflow's notices
 // and the reminders.
-func Events() []string {
-	return append(append([]string(nil), workflowEvents...),
-		models.ReminderCallDeadline, models.ReminderReportDue, models.ReminderReportOverdue, models.ReminderDecisionWaiting)
-}
+func Events() []workflow.Event { return workflow.Events() }
 
 // ErrNoTemplate is returned for an event that has no template in the
 // recipient's language.
@@ -101,27 +90,14 @@ func NewRenderer(baseURL string) (*Renderer, error) {
 }
 
 // Has reports whether event has a template in lang.
-func (r *Renderer) Has(lang, event string) bool {
-	return r.text[lang+"/"+event] != nil && r.html[lang+"/"+event] != nil
-}
-
-// payload is what the outbox row carries: the workflow's notice payload
-// or a reminder's.
-type payload struct {
-	Number    string `json:"number"`
-	Title     string `json:"title"`
-	Action    string `json:"action"`
-	Comment   string `json:"comment"`
-	AmountOre int64  `json:"amount_ore"`
-	ActorName string `json:"actor_name"`
-	State     string `json:"state"`
-	Due       string `json:"due"`
-	Days      int    `json:"days"`
+func (r *Renderer) Has(lang string, event workflow.Event) bool {
+	key := lang + "/" + string(event)
+	return r.text[key] != nil && r.html[key] != nil
 }
 
 // data is what the templates see.
 type data struct {
-	payload
+	models.NoticePayload
 	Name   string
 	Amount string // formatted for the reader; empty when there is none
 	Link   string
@@ -135,12 +111,13 @@ func (r *Renderer) Render(m models.ClaimedMessage) (Mail, error) {
 	if lang != "en" {
 		lang = "sv"
 	}
-	key := lang + "/" + m.Event
+	key := lang + "/" + string(m.Event)
 	if !r.Has(lang, m.Event) {
 		return Mail{}, fmt.Errorf("%w: event %q in %s", ErrNoTemplate, m.Event, lang)
 	}
 	var d data
-	if err := json.Unmarshal([]byte(m.Payload), &d.payload); err != nil {
+	var err error
+	if d.NoticePayload, err = m.Notice(); err != nil {
 		return Mail{}, fmt.Errorf("notify: payload of outbox row %d: %w", m.ID, err)
 	}
 	d.Name = headerSafe(m.RecipientName)

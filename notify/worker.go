@@ -8,6 +8,7 @@ import (
 
 	"mobilityfund/config"
 	"mobilityfund/models"
+	"mobilityfund/workflow"
 )
 
 // Options tune the worker; DefaultOptions gives the production values.
@@ -23,7 +24,7 @@ type Options struct {
 	Poll        time.Duration // wait between looks at the outbox
 	// ReminderEvery is how often the scheduler writes due reminders.
 	ReminderEvery time.Duration
-	Reminders     models.ReminderRules
+	Reminders     workflow.ReminderRules
 	// Mailbox keeps a copy of every mail in the development mailbox.
 	Mailbox bool
 }
@@ -35,7 +36,7 @@ func DefaultOptions() Options {
 		BatchSize: 20, MaxAttempts: 8, Backoff: time.Minute, MaxBackoff: 2 * time.Hour,
 		Lease: 5 * time.Minute, SMTPTimeout: 15 * time.Second, Poll: 5 * time.Second,
 		ReminderEvery: time.Hour,
-		Reminders:     models.ReminderRules{DeadlineDays: 7, ReportDays: 14, OverdueEveryDays: 7, DecisionWaitDays: 7},
+		Reminders:     workflow.ReminderRules{DeadlineDays: 7, ReportDays: 14, OverdueEveryDays: 7, DecisionWaitDays: 7},
 	}
 }
 

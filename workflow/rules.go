@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"strings"
-	"time"
 )
 
 // Message ids of validation errors; the handlers translate them.
@@ -24,13 +23,6 @@ var ConsiderationFields = [5]string{"quality", "responsibility", "inclusion", "s
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
-func now(in Input) time.Time {
-	if in.Now.IsZero() {
-		return time.Now()
-	}
-	return in.Now
-}
-
 // late reports whether a first submission now is after the deadline that
 // applies to the application.
 func late(app Application, call Call, in Input) bool {
@@ -38,7 +30,7 @@ func late(app Application, call Call, in Input) bool {
 	if app.DeadlineExtendedTo.After(deadline) {
 		deadline = app.DeadlineExtendedTo
 	}
-	return !deadline.IsZero() && now(in).After(deadline)
+	return !deadline.IsZero() && in.Now.After(deadline)
 }
 
 // Incomplete checks that an application has everything a submission
@@ -223,7 +215,7 @@ func checkExtend(_ Application, call Call, in Input) error {
 	if in.ExtendTo.IsZero() {
 		return &ValidationError{Fields: map[string]string{"extend_to": MsgRequired}}
 	}
-	if !in.ExtendTo.After(now(in)) || !in.ExtendTo.After(call.Deadline) {
+	if !in.ExtendTo.After(in.Now) || !in.ExtendTo.After(call.Deadline) {
 		return &ValidationError{Fields: map[string]string{"extend_to": MsgExtendPast}}
 	}
 	return nil

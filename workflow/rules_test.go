@@ -303,14 +303,14 @@ func TestSubmitDeadline(t *testing.T) {
 func sortedNotices(ns []Notice) []Notice {
 	ns = slices.Clone(ns)
 	slices.SortFunc(ns, func(a, b Notice) int {
-		return strings.Compare(a.Event+"/"+string(a.To.Kind), b.Event+"/"+string(b.To.Kind))
+		return strings.Compare(string(a.Event)+"/"+string(a.To.Kind), string(b.Event)+"/"+string(b.To.Kind))
 	})
 	return ns
 }
 
 func TestNotices(t *testing.T) {
 	t.Parallel()
-	n := func(event string, to RecipientKind) Notice { return Notice{Event: event, To: Recipient{Kind: to}} }
+	n := func(event Event, to RecipientKind) Notice { return Notice{Event: event, To: Recipient{Kind: to}} }
 	cases := []struct {
 		name   string
 		role   Role

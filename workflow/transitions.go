@@ -31,7 +31,7 @@ type transition struct {
 }
 
 type noticeRule struct {
-	event string
+	event Event
 	to    RecipientKind
 	when  State // only when the new state is this one; "" for always
 }
@@ -54,50 +54,50 @@ var transitions = []transition{
 		},
 		check: checkSubmit,
 		notices: []noticeRule{
-			{"awaiting_endorsement", RecipientUnitHeads, StateSubmitted},
-			{"awaiting_review", RecipientCoordinators, StateInReview},
-			{"submitted", RecipientApplicants, ""},
+			{EventAwaitingEndorsement, RecipientUnitHeads, StateSubmitted},
+			{EventAwaitingReview, RecipientCoordinators, StateInReview},
+			{EventSubmitted, RecipientApplicants, ""},
 		}},
 	{action: ActionWithdraw, role: RoleApplicant, from: preDecision, to: StateWithdrawn,
-		notices: []noticeRule{{"withdrawn", RecipientCoordinators, ""}}},
+		notices: []noticeRule{{EventWithdrawn, RecipientCoordinators, ""}}},
 	{action: ActionEndorse, role: RoleUnitHead, from: []State{StateSubmitted}, to: StateEndorsed,
-		notices: []noticeRule{{"awaiting_review", RecipientCoordinators, ""}, {"endorsed", RecipientApplicants, ""}}},
+		notices: []noticeRule{{EventAwaitingReview, RecipientCoordinators, ""}, {EventEndorsed, RecipientApplicants, ""}}},
 	{action: ActionReturn, role: RoleUnitHead, from: []State{StateSubmitted}, to: StateReturned,
-		check: needComment, notices: []noticeRule{{"returned", RecipientApplicants, ""}}},
+		check: needComment, notices: []noticeRule{{EventReturned, RecipientApplicants, ""}}},
 	{action: ActionReturn, role: RoleCoordinator, from: awaitingCoordinator, to: StateReturned, impartial: true,
-		check: needComment, notices: []noticeRule{{"returned", RecipientApplicants, ""}}},
+		check: needComment, notices: []noticeRule{{EventReturned, RecipientApplicants, ""}}},
 	{action: ActionAssess, role: RoleCoordinator, from: []State{StateEndorsed, StateInReview}, to: StateInReview, impartial: true,
 		check: checkAssess, apply: applyAssess},
 	{action: ActionMarkReady, role: RoleCoordinator, from: []State{StateEndorsed, StateInReview}, to: StateReadyForDecision, impartial: true,
 		check: checkMarkReady, apply: applyAssess,
-		notices: []noticeRule{{"awaiting_decision", RecipientDeciders, ""}}},
+		notices: []noticeRule{{EventAwaitingDecision, RecipientDeciders, ""}}},
 	{action: ActionSendBack, role: RoleDecider, from: []State{StateReadyForDecision}, to: StateInReview, impartial: true,
-		check: needComment, notices: []noticeRule{{"sent_back", RecipientCoordinators, ""}}},
+		check: needComment, notices: []noticeRule{{EventSentBack, RecipientCoordinators, ""}}},
 	{action: ActionGrant, role: RoleDecider, from: []State{StateReadyForDecision}, to: StateGranted, impartial: true,
 		check: checkGrant, apply: applyGrant,
-		notices: []noticeRule{{"granted", RecipientApplicants, ""}, {"decided", RecipientUnitHeads, ""}, {"decided", RecipientCoordinators, ""},
-			{"awaiting_booking", RecipientFinance, ""}}},
+		notices: []noticeRule{{EventGranted, RecipientApplicants, ""}, {EventDecided, RecipientUnitHeads, ""}, {EventDecided, RecipientCoordinators, ""},
+			{EventAwaitingBooking, RecipientFinance, ""}}},
 	{action: ActionReject, role: RoleDecider, from: []State{StateReadyForDecision}, to: StateRejected, impartial: true,
 		check: checkDecision, apply: applyDecision,
-		notices: []noticeRule{{"rejected", RecipientApplicants, ""}, {"decided", RecipientUnitHeads, ""}, {"decided", RecipientCoordinators, ""}}},
+		notices: []noticeRule{{EventRejected, RecipientApplicants, ""}, {EventDecided, RecipientUnitHeads, ""}, {EventDecided, RecipientCoordinators, ""}}},
 	{action: ActionRevoke, role: RoleDecider, from: afterGrant, to: StateRevoked, impartial: true,
 		check: checkDecision, apply: applyRevoke,
-		notices: []noticeRule{{"revoked", RecipientApplicants, ""}, {"revoked", RecipientUnitHeads, ""}, {"revoked", RecipientCoordinators, ""},
-			{"revoked", RecipientFinance, ""}}},
+		notices: []noticeRule{{EventRevoked, RecipientApplicants, ""}, {EventRevoked, RecipientUnitHeads, ""}, {EventRevoked, RecipientCoordinators, ""},
+			{EventRevoked, RecipientFinance, ""}}},
 	{action: ActionBook, role: RoleFinance, from: []State{StateGranted}, to: StateBooked,
-		notices: []noticeRule{{"booked", RecipientApplicants, ""}}},
+		notices: []noticeRule{{EventBooked, RecipientApplicants, ""}}},
 	{action: ActionReport, role: RoleApplicant, from: []State{StateBooked, StateReportRevision}, to: StateReported,
 		check: checkReport, apply: func(a *Application, in Input) int64 { a.SpentOre = in.AmountOre; return 0 },
-		notices: []noticeRule{{"reported", RecipientCoordinators, ""}}},
+		notices: []noticeRule{{EventReported, RecipientCoordinators, ""}}},
 	{action: ActionAcceptReport, role: RoleCoordinator, from: []State{StateReported}, to: StateClosed, impartial: true,
 		apply:    func(a *Application, _ Input) int64 { return giveBack(a, a.GrantedOre-a.SpentOre) },
-		notices:  []noticeRule{{"report_accepted", RecipientApplicants, ""}},
-		onReturn: []noticeRule{{"return_waiting", RecipientFinance, ""}}},
+		notices:  []noticeRule{{EventReportAccepted, RecipientApplicants, ""}},
+		onReturn: []noticeRule{{EventReturnWaiting, RecipientFinance, ""}}},
 	{action: ActionRequestRevision, role: RoleCoordinator, from: []State{StateReported}, to: StateReportRevision, impartial: true,
-		check: needComment, notices: []noticeRule{{"report_revision", RecipientApplicants, ""}}},
+		check: needComment, notices: []noticeRule{{EventReportRevision, RecipientApplicants, ""}}},
 	{action: ActionExtendDeadline, role: RoleCoordinator, from: []State{StateDraft}, impartial: true,
 		check: checkExtend, apply: func(a *Application, in Input) int64 { a.DeadlineExtendedTo = in.ExtendTo; return 0 },
-		notices: []noticeRule{{"deadline_extended", RecipientApplicants, ""}}},
+		notices: []noticeRule{{EventDeadlineExtended, RecipientApplicants, ""}}},
 }
 
 func init() {
@@ -197,7 +197,7 @@ func Decide(app Application, call Call, actor Actor, action Action, in Input) (O
 	case t.to != "":
 		out.App.State = t.to
 	}
-	out.Audit = Event{Action: action, From: app.State, To: out.App.State, Comment: in.Comment}
+	out.Audit = AuditEntry{Action: action, From: app.State, To: out.App.State, Comment: in.Comment}
 	rules := t.notices
 	if out.CommittedDelta < 0 {
 		rules = append(slices.Clip(rules), t.onReturn...)
@@ -236,4 +236,29 @@ func Available(app Application, call Call, actor Actor, now time.Time) []Option 
 		}
 	}
 	return out
+}
+
+// taskActions are the actions that make an application wait for someone;
+// the others (withdraw, revoke, extend a deadline, return) are possible
+// but not expected of anyone.
+var taskActions = []Action{ActionSubmit, ActionEndorse, ActionAssess, ActionMarkReady, ActionGrant,
+	ActionBook, ActionReport, ActionAcceptReport}
+
+// Tasks lists what the application waits for the actor to do at now: the
+// actions expected of someone that the actor may take and that nothing
+// blocks. An empty list means it does not wait for them.
+func Tasks(app Application, call Call, actor Actor, now time.Time) []Action {
+	var out []Action
+	for _, o := range Available(app, call, actor, now) {
+		if o.Blocked == nil && slices.Contains(taskActions, o.Action) {
+			out = append(out, o.Action)
+		}
+	}
+	return out
+}
+
+// Settled reports whether an application in s is finished with, so that
+// nobody has anything left to do on it.
+func Settled(s State) bool {
+	return s == StateWithdrawn || s == StateRejected || s == StateClosed || s == StateRevoked
 }

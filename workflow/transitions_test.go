@@ -142,7 +142,7 @@ func checkDecide(t *testing.T, app Application, action Action, out Outcome, err,
 	if out.App.State != next {
 		t.Errorf("state = %s, want %s", out.App.State, next)
 	}
-	wantAudit := Event{Action: action, From: app.State, To: next, Comment: validInput().Comment}
+	wantAudit := AuditEntry{Action: action, From: app.State, To: next, Comment: validInput().Comment}
 	if out.Audit != wantAudit {
 		t.Errorf("audit = %+v, want %+v", out.Audit, wantAudit)
 	}
@@ -396,5 +396,66 @@ func TestConflictWithoutUnitPath(t *testing.T) {
 	app.State = StateSubmitted
 	if _, err := Decide(app, testCall(true), scoped, ActionEndorse, validInput()); err != nil {
 		t.Errorf("unit head of the applying unit: %v", err)
+	}
+}
+
+// TestNoticeEventsListed fails when a notice of the lifecycle uses an
+// event that Events does not list: notify checks that every listed event
+// has its mail templates.
+func TestNoticeEventsListed(t *testing.T) {
+	t.Parallel()
+	listed := Events()
+	seen := 0
+	for _, tr := range transitions {
+		for _, n := range tr.notices {
+			seen++
+			if !slices.Contains(listed, n.event) {
+				t.Errorf("%s by %s notifies %q, which Events does not list", tr.action, tr.role, n.event)
+			}
+		}
+	}
+	if seen < 15 {
+		t.Fatalf("found only %d notice rules", seen)
+	}
+	if len(slices.Compact(slices.Sorted(slices.Values(listed)))) != len(listed) {
+		t.Error("Events lists an event twice")
+	}
+}
+
+func TestTasks(t *testing.T) {
+	t.Parallel()
+	late := testCall(true)
+	late.Deadline = testNow.Add(-time.Hour)
+	tests := []struct {
+		name  string
+		state State
+		call  Call
+		actor Actor
+		want  []Action
+	}{
+		{"DraftWaitsForApplicant", StateDraft, testCall(true), wide(RoleApplicant), []Action{ActionSubmit}},
+		{"LateDraftWaitsForNobody", StateDraft, late, wide(RoleApplicant), nil},
+		{"ReturnedWaitsForApplicantAfterDeadline", StateReturned, late, wide(RoleApplicant), []Action{ActionSubmit}},
+		{"SubmittedWaitsForUnitHead", StateSubmitted, testCall(true), wide(RoleUnitHead), []Action{ActionEndorse}},
+		{"EndorsedWaitsForCoordinator", StateEndorsed, testCall(true), wide(RoleCoordinator), []Action{ActionAssess, ActionMarkReady}},
+		{"CoordinatorOfTheUnitHasNoTask", StateEndorsed, testCall(true), wide(RoleCoordinator, unitInst), nil},
+		{"ReadyWaitsForDecider", StateReadyForDecision, testCall(true), wide(RoleDecider), []Action{ActionGrant}},
+		{"RevokeIsNoTask", StateBooked, testCall(true), wide(RoleDecider), nil},
+		{"GrantedWaitsForFinance", StateGranted, testCall(true), wide(RoleFinance), []Action{ActionBook}},
+		{"BookedWaitsForReport", StateBooked, testCall(true), wide(RoleApplicant), []Action{ActionReport}},
+		{"ReportedWaitsForCoordinator", StateReported, testCall(true), wide(RoleCoordinator), []Action{ActionAcceptReport}},
+		{"ClosedWaitsForNobody", StateClosed, testCall(true), wide(RoleCoordinator), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Tasks(completeApp(tt.state), tt.call, tt.actor, testNow); !slices.Equal(got, tt.want) {
+				t.Errorf("Tasks = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	for _, s := range States() {
+		if Settled(s) != (s == StateWithdrawn || s == StateRejected || s == StateClosed || s == StateRevoked) {
+			t.Errorf("Settled(%s) = %v", s, Settled(s))
+		}
 	}
 }

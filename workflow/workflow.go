@@ -164,7 +164,7 @@ type Input struct {
 	DecisionRef string    // diarienummer of a decision
 	Assessment  string    // the coordinator's assessment
 	ExtendTo    time.Time // new personal deadline
-	Now         time.Time
+	Now         time.Time // when the action happens: the caller's clock, never read here
 }
 
 // RecipientKind names a group of people to notify.
@@ -188,12 +188,12 @@ type Recipient struct {
 
 // Notice says that Event must be told to To.
 type Notice struct {
-	Event string
+	Event Event
 	To    Recipient
 }
 
-// Event is the audit entry of a decision.
-type Event struct {
+// AuditEntry is the audit entry of a decision.
+type AuditEntry struct {
 	Action  Action
 	From    State
 	To      State
@@ -204,7 +204,7 @@ type Event struct {
 // audit entry, the notices, and how much the call's committed sum moved.
 type Outcome struct {
 	App            Application
-	Audit          Event
+	Audit          AuditEntry
 	Notices        []Notice
 	CommittedDelta int64
 }
