@@ -246,8 +246,8 @@ func (j *journey) finance() {
 		tab.Submit(`a[href="/finance/settings"]`)
 		j.page("finance settings")
 		for id, v := range map[string]string{"organisation": "Örebro universitet", "pot_cost_centre": "9000",
-			"pot_name": "Mobilitetspotten", "credit_account": "3999", "credit_account_name": "Interna intäkter",
-			"debit_account": "5999", "debit_account_name": "Interna kostnader",
+			"pot_name": "Mobilitetspotten", "pot_account": "5999", "pot_account_name": "Interna kostnader",
+			"unit_account": "3999", "unit_account_name": "Interna intäkter",
 			"voucher_text": "Mobilitetsfonden {application}"} {
 			tab.Type("#"+id, v)
 		}
