@@ -68,9 +68,9 @@ func TestSides(t *testing.T) {
 func TestReconciliationCSV(t *testing.T) {
 	t.Parallel()
 	rows := []export.ReconciliationRow{
-		{Level: "Utlysning", Name: "Mobilitetsmedel 2026", BudgetOre: 3_000_000_00, GrantedOre: 300_000_00, ReturnedOre: 20_000_25,
-			NetOre: 279_999_75, ExportedOre: 279_999_75, BookedOre: 100_000_00, DifferenceOre: 179_999_75},
-		{Level: "Enhet", Name: "=NT", NetOre: 100_000_00, BookedOre: 100_000_00, IsUnit: true},
+		{Level: "Utlysning", Name: "Mobilitetsmedel 2026", BudgetOre: 3_000_000_00, Sums: export.Sums{GrantedOre: 300_000_00,
+			ReturnedOre: 20_000_25, NetOre: 279_999_75, ExportedOre: 279_999_75, BookedOre: 100_000_00}},
+		{Level: "Enhet", Name: "=NT", IsUnit: true, Sums: export.Sums{NetOre: 100_000_00, BookedOre: 100_000_00}},
 	}
 	var buf bytes.Buffer
 	if err := export.WriteReconciliationCSV(&buf, label, rows); err != nil {

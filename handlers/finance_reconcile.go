@@ -47,14 +47,11 @@ func (h *Handler) exportReconciliationCSV(c *gin.Context) {
 func reconciliationRows(callLevel, unitLevel, lang string, r *models.Reconciliation) []export.ReconciliationRow {
 	var out []export.ReconciliationRow
 	for _, c := range r.Calls {
-		out = append(out, export.ReconciliationRow{Level: callLevel, Name: models.Text(lang, c.Call.TitleSV, c.Call.TitleEN), BudgetOre: c.Call.BudgetOre,
-			GrantedOre: c.GrantedOre, ReturnedOre: c.ReturnedOre, NetOre: c.NetOre, ExportedOre: c.ExportedOre,
-			BookedOre: c.BookedOre, WaitingOre: c.WaitingOre, DifferenceOre: c.DifferenceOre()})
+		out = append(out, export.ReconciliationRow{Level: callLevel, Name: models.Text(lang, c.Call.TitleSV, c.Call.TitleEN),
+			BudgetOre: c.Call.BudgetOre, Sums: c.Sums})
 	}
 	for _, u := range r.Units {
-		out = append(out, export.ReconciliationRow{Level: unitLevel, Name: u.Unit.Name(lang), GrantedOre: u.GrantedOre,
-			ReturnedOre: u.ReturnedOre, NetOre: u.NetOre, ExportedOre: u.ExportedOre, BookedOre: u.BookedOre,
-			WaitingOre: u.WaitingOre, DifferenceOre: u.DifferenceOre(), IsUnit: true})
+		out = append(out, export.ReconciliationRow{Level: unitLevel, Name: u.Unit.Name(lang), IsUnit: true, Sums: u.Sums})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 
+	"mobilityfund/export"
 	"mobilityfund/workflow"
 )
 
@@ -16,30 +17,13 @@ type Reconciliation struct {
 	Units []UnitReconciliation
 }
 
-// CallReconciliation is one call's money. Net is granted less returned:
-// what the app says the pot has committed. Exported is what batches hold,
-// Booked what booked batches hold (what the ledger has moved), and
-// Waiting what the next batch would move.
+// CallReconciliation is one call's money as the app and the batches see
+// it, and the applications behind any difference, in id order.
 type CallReconciliation struct {
-	Call        Call
-	GrantedOre  int64
-	ReturnedOre int64
-	NetOre      int64
-	ExportedOre int64
-	BookedOre   int64
-	WaitingOre  int64
-	// Differences are the applications whose booked money is not what
-	// they hold, in id order.
+	Call Call
+	export.Sums
 	Differences []AppDifference
 }
-
-// DifferenceOre is what the app says less what the ledger has moved.
-func (c CallReconciliation) DifferenceOre() int64 { return c.NetOre - c.BookedOre }
-
-// UnexplainedOre is the part of the difference that neither a batch
-// waiting to be booked nor the next batch will move: zero unless
-// something is wrong.
-func (c CallReconciliation) UnexplainedOre() int64 { return c.NetOre - c.ExportedOre - c.WaitingOre }
 
 // AppDifference is an application whose booked money differs from what
 // it holds, with where the difference is.
@@ -64,20 +48,24 @@ func (d AppDifference) UnexplainedOre() int64 {
 }
 
 // UnitReconciliation is one unit's money over every call: what its
-// applications hold and what the batches moved to it.
+// applications hold and what the batches moved to it (Booked is the net
+// amount the ledger has moved to the unit).
 type UnitReconciliation struct {
-	Unit        OrgUnit
-	GrantedOre  int64
-	ReturnedOre int64
-	NetOre      int64
-	ExportedOre int64
-	BookedOre   int64 // the net amount the ledger has moved to the unit
-	WaitingOre  int64
+	Unit OrgUnit
+	export.Sums
 }
 
-// DifferenceOre is what the unit's applications hold less what the
-// ledger has moved to the unit.
-func (u UnitReconciliation) DifferenceOre() int64 { return u.NetOre - u.BookedOre }
+// add counts application r, of which the next batch would move waiting.
+func add(s *export.Sums, r moneyRow, waiting int64) {
+	if workflow.HoldsMoney(r.State) {
+		s.GrantedOre += r.GrantedOre
+		s.ReturnedOre += r.ReturnedOre
+	}
+	s.NetOre += r.StandingOre
+	s.ExportedOre += r.ExportedOre
+	s.BookedOre += r.BookedOre
+	s.WaitingOre += waiting
+}
 
 // Reconcile sums every call's and unit's money as the app and the
 // batches see it, reading the applications that ever held money a chunk
@@ -112,32 +100,18 @@ func (s *Store) Reconcile(ctx context.Context, actor *Actor) (*Reconciliation, e
 			if c == nil {
 				continue
 			}
-			if workflow.HoldsMoney(r.State) {
-				c.GrantedOre += r.GrantedOre
-				c.ReturnedOre += r.ReturnedOre
-			}
-			c.NetOre += r.StandingOre
-			c.ExportedOre += r.ExportedOre
-			c.BookedOre += r.BookedOre
 			var waiting int64
 			if _, _, _, amount, ok := nextLine(r); ok {
 				waiting = amount
 			}
-			c.WaitingOre += waiting
+			add(&c.Sums, r, waiting)
 			u := byUnit[r.UnitID]
 			if u == nil {
 				unit, _ := chart.Unit(r.UnitID)
 				u = &UnitReconciliation{Unit: unit}
 				byUnit[r.UnitID] = u
 			}
-			if workflow.HoldsMoney(r.State) {
-				u.GrantedOre += r.GrantedOre
-				u.ReturnedOre += r.ReturnedOre
-			}
-			u.NetOre += r.StandingOre
-			u.ExportedOre += r.ExportedOre
-			u.BookedOre += r.BookedOre
-			u.WaitingOre += waiting
+			add(&u.Sums, r, waiting)
 			if r.StandingOre != r.BookedOre {
 				unit, _ := chart.Unit(r.UnitID)
 				c.Differences = append(c.Differences, AppDifference{ApplicationID: r.ID,
