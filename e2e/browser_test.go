@@ -265,6 +265,8 @@ func (j *journey) finance() {
 		tab.Choose("#voucher_date", "2026-06-02")
 		tab.Submit(`form[action$="/book"] button[type=submit]`)
 		j.page("finance batch booked", "V2026-0077")
+		tab.Open("/finance/reconciliation")
+		j.page("finance reconciliation", j.l.T("finance.recon.title"))
 	} else {
 		t.Logf("no export batch to make at /finance (%s): booking through the application page", tab.Title())
 	}
