@@ -207,8 +207,14 @@ func parseBool(s string) (bool, error) {
 }
 
 // Timeouts used by the HTTP server; not configurable because no
-// deployment has needed other values.
+// deployment has needed other values. A request must arrive whole within
+// ReadTimeout (a 10 MB attachment on a slow line included), its answer
+// within WriteTimeout (the largest export included), and an idle
+// keep-alive connection is closed after IdleTimeout.
 const (
 	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 2 * time.Minute
+	WriteTimeout      = 5 * time.Minute
+	IdleTimeout       = 2 * time.Minute
 	ShutdownTimeout   = 20 * time.Second
 )

@@ -55,31 +55,14 @@ func (f grantForm) input() (models.GrantInput, map[string]string) {
 			in.UnitID = &id
 		}
 	}
-	var ok bool
-	if in.ValidFrom, ok = parseDay(f.ValidFrom); !ok {
-		problems["valid_from"] = msgDateFormat
+	var msg string
+	if in.ValidFrom, msg = parseDay(f.ValidFrom, time.UTC); msg != "" {
+		problems["valid_from"] = msg
 	}
-	if in.ValidTo, ok = parseDay(f.ValidTo); !ok {
-		problems["valid_to"] = msgDateFormat
+	if in.ValidTo, msg = parseDay(f.ValidTo, time.UTC); msg != "" {
+		problems["valid_to"] = msg
 	}
 	return in, problems
-}
-
-// msgDateFormat says a date is not written as YYYY-MM-DD.
-const msgDateFormat = "roles.err.date_format"
-
-// parseDay reads an optional YYYY-MM-DD date as midnight UTC, the way
-// grant dates are stored; ok is false for anything else but blank.
-func parseDay(s string) (day *time.Time, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, true
-	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return nil, false
-	}
-	return &d, true
 }
 
 // personPage is what the person page shows.

@@ -51,7 +51,7 @@ func TestAdminRoles(t *testing.T) {
 			t.Errorf("refused grant: %d\n%s", r.status, r.body)
 		}
 		if r := admin.post(person+"/grants", url.Values{"role": {"admin"}, "valid_from": {"10/8"}}); r.status != http.StatusUnprocessableEntity ||
-			!strings.Contains(r.body, admin.t("roles.err.date_format")) {
+			!strings.Contains(r.body, admin.t("error.date_invalid")) {
 			t.Errorf("malformed date: %d", r.status)
 		}
 

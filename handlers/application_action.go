@@ -45,20 +45,17 @@ func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflo
 	in := workflow.Input{Comment: strings.TrimSpace(a.Comment), DecisionRef: strings.TrimSpace(a.DecisionRef),
 		Assessment: strings.TrimSpace(a.Assessment)}
 	if strings.TrimSpace(a.Amount) != "" {
-		ore, err := money.Parse(a.Amount)
+		ore, err := money.ParseFor(a.Amount, localizer(c).Lang)
 		if err != nil {
 			a.Errors["amount"] = moneyMessage(err)
 		}
 		in.AmountOre = ore
 	}
-	if s := strings.TrimSpace(a.ExtendTo); s != "" {
-		d, err := time.ParseInLocation("2006-01-02", s, stockholm)
-		if err != nil {
-			a.Errors["extend_to"] = "error.date_invalid"
-		} else {
-			// The whole chosen day counts.
-			in.ExtendTo = d.AddDate(0, 0, 1).Add(-time.Minute)
-		}
+	if d, msg := parseDay(a.ExtendTo, stockholm); msg != "" {
+		a.Errors["extend_to"] = msg
+	} else if d != nil {
+		// The whole chosen day counts.
+		in.ExtendTo = d.AddDate(0, 0, 1).Add(-time.Minute)
 	}
 	return a, in, formVersion(c)
 }
@@ -158,7 +155,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	form := &actionAttempt{Action: workflow.ActionGrant, Amount: l.MoneyInput(amount), Errors: map[string]string{}}
 	if failed != nil {
 		form = failed
-		if ore, err := money.Parse(failed.Amount); err == nil {
+		if ore, err := money.ParseFor(failed.Amount, l.Lang); err == nil {
 			amount = ore
 		}
 	}

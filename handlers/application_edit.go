@@ -101,7 +101,7 @@ func (h *Handler) renderNew(c *gin.Context, status int, callID string, form draf
 // createApplication saves a new draft, or adds and removes budget lines
 // on the unsaved form.
 func (h *Handler) createApplication(c *gin.Context) {
-	form, op, index := readDraftForm(postForm(c))
+	form, op, index := readDraftForm(postForm(c), localizer(c).Lang)
 	if changeLines(&form, op, index) {
 		h.renderNew(c, http.StatusOK, c.PostForm("call"), form, nil)
 		return
@@ -196,7 +196,7 @@ func (h *Handler) saveApplication(c *gin.Context) {
 	if !ok {
 		return
 	}
-	form, op, index := readDraftForm(postForm(c))
+	form, op, index := readDraftForm(postForm(c), localizer(c).Lang)
 	if changeLines(&form, op, index) {
 		h.renderEdit(c, http.StatusOK, id, &form, nil)
 		return
@@ -219,7 +219,6 @@ func (h *Handler) uploadAttachment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, models.MaxAttachmentBytes+64<<10)
 	fail := func(msg string) {
 		h.renderApplication(c, http.StatusUnprocessableEntity, id, &actionAttempt{Action: "attach", Errors: map[string]string{"file": msg}})
 	}

@@ -30,6 +30,8 @@ type draftForm struct {
 	ExpectedOther  string
 	Lines          []lineForm
 	Activities     []int64
+	// Lang is the language the amounts were typed in.
+	Lang string
 }
 
 // lineForm is one budget line as typed.
@@ -49,8 +51,8 @@ const maxBudgetLines = 50
 // readDraftForm reads a posted application form. op says what the
 // person pressed: "save", "add_line" or "remove_line" (then index says
 // which line).
-func readDraftForm(f url.Values) (form draftForm, op string, index int) {
-	form = draftForm{Unit: f.Get("unit"), Title: f.Get("title"), Summary: f.Get("summary"), Purpose: f.Get("purpose"),
+func readDraftForm(f url.Values, lang string) (form draftForm, op string, index int) {
+	form = draftForm{Lang: lang, Unit: f.Get("unit"), Title: f.Get("title"), Summary: f.Get("summary"), Purpose: f.Get("purpose"),
 		PeriodStart: f.Get("period_start"), PeriodEnd: f.Get("period_end"), Neolaia: f.Get("neolaia"),
 		Levels: f["target_levels"], Expected: map[string]string{}, ExpectedOther: f.Get("expected_other")}
 	for i, name := range workflow.ConsiderationFields {
@@ -114,7 +116,7 @@ func (f draftForm) draft() (models.Draft, map[string]string) {
 		if strings.TrimSpace(l.Description) == "" && strings.TrimSpace(l.Amount) == "" {
 			continue
 		}
-		ore, err := money.Parse(l.Amount)
+		ore, err := money.ParseFor(l.Amount, f.Lang)
 		if err == nil && ore == 0 {
 			err = money.ErrEmpty
 		}
@@ -127,30 +129,23 @@ func (f draftForm) draft() (models.Draft, map[string]string) {
 	return d, problems
 }
 
-// moneyMessage is the message id for a money.Parse error.
+// moneyMessage is the message id for a money.Parse error; the package's
+// errors are named after their messages.
 func moneyMessage(err error) string {
-	switch {
-	case errors.Is(err, money.ErrEmpty):
-		return "error.amount_required"
-	case errors.Is(err, money.ErrNegative):
-		return "error.amount_negative"
-	case errors.Is(err, money.ErrTooLarge):
-		return "error.amount_too_large"
+	for _, known := range []error{money.ErrEmpty, money.ErrNegative, money.ErrTooLarge, money.ErrAmbiguous} {
+		if errors.Is(err, known) {
+			return "error." + known.Error()
+		}
 	}
 	return "error.amount_invalid"
 }
 
 func parseDateField(s, field string, problems map[string]string) *time.Time {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
+	d, msg := parseDay(s, time.UTC)
+	if msg != "" {
+		problems[field] = msg
 	}
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		problems[field] = "error.date_invalid"
-		return nil
-	}
-	return &t
+	return d
 }
 
 // formOf fills the form from a stored draft, for the edit page.
@@ -180,7 +175,7 @@ func formOf(d models.Draft, l *i18n.Localizer) draftForm {
 func (f draftForm) Total() int64 {
 	var sum int64
 	for _, l := range f.Lines {
-		if ore, err := money.Parse(l.Amount); err == nil {
+		if ore, err := money.ParseFor(l.Amount, f.Lang); err == nil {
 			sum += ore
 		}
 	}

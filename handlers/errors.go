@@ -36,6 +36,10 @@ var (
 	answerInvalid         = answer{http.StatusUnprocessableEntity, "error.invalid", "error.invalid_text"}
 	answerFinanceNotReady = answer{http.StatusConflict, "error.not_now", "finance.settings_incomplete"}
 	answerNothingToExport = answer{http.StatusConflict, "error.not_now", "finance.nothing_to_export"}
+	answerTooLarge        = answer{http.StatusRequestEntityTooLarge, "error.too_large", "error.too_large_text"}
+	answerUnsupported     = answer{http.StatusUnsupportedMediaType, "error.unsupported", "error.unsupported_text"}
+	answerBadQuery        = answer{http.StatusBadRequest, "error.bad_request", "error.bad_request_text"}
+	answerBadText         = answer{http.StatusUnprocessableEntity, "error.invalid", "error.invalid_characters"}
 )
 
 // answers maps every error the layers below return to its answer. The
@@ -48,6 +52,11 @@ var answers = []struct {
 }{
 	{is(errUnauthenticated), answerUnauthenticated},
 	{is(errPageNotFound), answerNotFound},
+	{is(errBodyTooLarge), answerTooLarge},
+	{is(errBodyUnsupported), answerUnsupported},
+	{is(errBadQuery), answerBadQuery},
+	{func(err error) bool { var e *invalidTextError; return errors.As(err, &e) && e.Query }, answerBadQuery},
+	{as[*invalidTextError], answerBadText},
 	{is(models.ErrNotFound), answerNotFound},
 	{is(workflow.ErrConflictOfInterest), answerConflictOfInt},
 	{is(workflow.ErrForbidden), answerForbidden},
@@ -61,6 +70,7 @@ var answers = []struct {
 	{is(money.ErrInvalid), answerInvalid},
 	{is(money.ErrNegative), answerInvalid},
 	{is(money.ErrTooLarge), answerInvalid},
+	{is(money.ErrAmbiguous), answerInvalid},
 	{is(models.ErrNothingToExport), answerNothingToExport},
 	{is(models.ErrFinanceSettingsIncomplete), answerFinanceNotReady},
 	{as[*models.MissingCostCentreError], answerFinanceNotReady},
@@ -100,7 +110,12 @@ func (h *Handler) fail(c *gin.Context, err error) {
 	if a.status == http.StatusInternalServerError {
 		h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}
-	h.render(c, a.status, "error", gin.H{"Heading": a.heading, "Message": a.text})
+	data := gin.H{"Heading": a.heading, "Message": a.text}
+	var bad *invalidTextError
+	if errors.As(err, &bad) {
+		data["Detail"] = localizer(c).T("error.invalid_characters_field", "Field", bad.Field)
+	}
+	h.render(c, a.status, "error", data)
 }
 
 // failJSON answers an API request that failed, with the same status as

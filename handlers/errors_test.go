@@ -47,6 +47,7 @@ var domainErrors = map[string]struct {
 	"money.ErrInvalid":                    {money.ErrInvalid, http.StatusUnprocessableEntity},
 	"money.ErrNegative":                   {money.ErrNegative, http.StatusUnprocessableEntity},
 	"money.ErrTooLarge":                   {money.ErrTooLarge, http.StatusUnprocessableEntity},
+	"money.ErrAmbiguous":                  {money.ErrAmbiguous, http.StatusUnprocessableEntity},
 }
 
 // exportedErrors lists the exported error sentinels (package-level vars

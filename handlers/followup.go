@@ -36,7 +36,11 @@ type followup struct {
 func (h *Handler) loadFollowup(c *gin.Context, defaultYear int) (*followup, error) {
 	q := c.Request.URL.Query()
 	fq := models.FollowupQuery{PlanID: queryID(q, "plan"), CallID: queryID(q, "call"), UnitID: queryID(q, "unit")}
-	fq.Year, _ = strconv.Atoi(q.Get("year"))
+	year, err := queryYear(q, "year")
+	if err != nil {
+		return nil, err
+	}
+	fq.Year = year
 	if q.Get("year") == "" {
 		fq.Year = defaultYear
 	}

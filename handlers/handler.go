@@ -17,6 +17,7 @@ import (
 	"mobilityfund/i18n"
 	"mobilityfund/models"
 	"mobilityfund/templates"
+	"mobilityfund/workflow"
 )
 
 // Deps are everything the web layer needs; main builds them.
@@ -55,6 +56,7 @@ func New(d Deps) (http.Handler, error) {
 	h.keys = keys
 	pages, err := templates.New(template.FuncMap{
 		"text":      models.Text,
+		"maxlen":    maxLength,
 		"dict":      dict,
 		"state":     stateName,
 		"neolaia":   neolaiaName,
@@ -76,7 +78,7 @@ func New(d Deps) (http.Handler, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	// Sessions are rows in the database (handlers/session.go).
-	r.Use(h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production()), h.identify())
+	r.Use(h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production()), h.identify(), h.readBody())
 	h.routes(r)
 
 	// Browsers send Sec-Fetch-Site or Origin with every request; a
@@ -109,4 +111,20 @@ func neolaiaName(l *i18n.Localizer, n models.Neolaia) string {
 		return "–"
 	}
 	return l.T("neolaia." + string(n))
+}
+
+// maxLength is the longest text of a kind that the rules accept, for a
+// form field's maxlength: "title", "text", "line", "message" or "ref".
+func maxLength(kind string) int {
+	switch kind {
+	case "title":
+		return workflow.MaxTitle
+	case "line":
+		return workflow.MaxLineText
+	case "message":
+		return workflow.MaxMessage
+	case "ref":
+		return workflow.MaxReference
+	}
+	return workflow.MaxText
 }

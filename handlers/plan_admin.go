@@ -53,11 +53,11 @@ func (h *Handler) copyPlan(c *gin.Context) {
 		if form[field] == "" {
 			continue
 		}
-		t, err := time.Parse("2006-01-02", form[field])
-		if err != nil {
-			bad[field] = "followup.err.date"
+		if d, msg := parseDay(form[field], time.UTC); msg != "" {
+			bad[field] = msg
+		} else if d != nil {
+			*dst = *d
 		}
-		*dst = t
 	}
 	var created *models.Plan
 	err := error(&workflow.ValidationError{Fields: bad})

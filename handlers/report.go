@@ -92,8 +92,10 @@ func parseReportForm(c *gin.Context) (models.ReportInput, map[string]string, map
 	in.StudentsFirst, in.StudentsSecond, in.StudentsThird = counts[0], counts[1], counts[2]
 	in.WindowsIdentified, in.WindowsCreated, in.PartnerAgreements, in.Participants = counts[3], counts[4], counts[5], counts[6]
 	if s := strings.TrimSpace(raw["spent"]); s != "" {
-		ore, err := money.Parse(s)
-		if err != nil {
+		ore, err := money.ParseFor(s, localizer(c).Lang)
+		if errors.Is(err, money.ErrAmbiguous) {
+			bad["spent"] = moneyMessage(err)
+		} else if err != nil {
 			bad["spent"] = "followup.err.money"
 		}
 		in.SpentOre = ore

@@ -3,6 +3,8 @@ package handlers
 import (
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -50,4 +52,49 @@ func formVersion(c *gin.Context) int {
 func postForm(c *gin.Context) url.Values {
 	_ = c.Request.ParseForm()
 	return c.Request.PostForm
+}
+
+// Dates and years people give lie within these years; anything outside is
+// a typing slip, and some databases would refuse it.
+const (
+	firstYear = 2000
+	lastYear  = 2099
+)
+
+// Message ids for a date that cannot be used.
+const (
+	msgDateInvalid = "error.date_invalid"
+	msgDateRange   = "error.date_range"
+)
+
+// parseDay reads a YYYY-MM-DD date as midnight in loc. A blank s is nil
+// without a problem; otherwise problem is the message id of what is
+// wrong: not a date, or a year outside firstYear–lastYear.
+func parseDay(s string, loc *time.Location) (day *time.Time, problem string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, ""
+	}
+	d, err := time.ParseInLocation(time.DateOnly, s, loc)
+	if err != nil {
+		return nil, msgDateInvalid
+	}
+	if d.Year() < firstYear || d.Year() > lastYear {
+		return nil, msgDateRange
+	}
+	return &d, ""
+}
+
+// queryYear reads an optional year from the query string: 0 when there
+// is none, errBadQuery when it is not a year people work with.
+func queryYear(q url.Values, key string) (int, error) {
+	s := q.Get(key)
+	if s == "" || s == "0" {
+		return 0, nil
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil || y < firstYear || y > lastYear {
+		return 0, errBadQuery
+	}
+	return y, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -113,10 +114,7 @@ func cleanFileName(name, ext string) string {
 	if name == "" || name == "." {
 		name = "bilaga"
 	}
-	if len(name) > 120 {
-		name = name[:120]
-	}
-	return name + ext
+	return cutBytes(name, 120) + ext
 }
 
 // Attachments lists the files of an application, without their content.
@@ -162,4 +160,15 @@ func (s *Store) RemoveAttachment(ctx context.Context, appID, id int64, actor *Ac
 		}
 		return s.audit(ctx, &app, actor, "detach", att.FileName, s.now())
 	})
+}
+
+// cutBytes shortens s to at most n bytes without splitting a character.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -74,7 +74,10 @@ func Open(url string) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
-		db, err = gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+		var sqlDB *sql.DB
+		if sqlDB, err = sql.Open(sqlite.DriverName, sqliteDSN(path)); err == nil {
+			db, err = gorm.Open(&sqlite.Dialector{Conn: newWriterPool(sqlDB)}, cfg)
+		}
 	default:
 		return nil, fmt.Errorf("DATABASE_URL must be empty, sqlite://PATH or postgres://…, not %q", redact(url))
 	}
@@ -86,10 +89,10 @@ func Open(url string) (*Store, error) {
 		return nil, err
 	}
 	if dialect == SQLite {
-		// SQLite has one writer; BEGIN IMMEDIATE plus a busy timeout
-		// queues writers instead of failing them, and a small pool keeps
-		// readers from starving behind a long write.
+		// Writers queue for one write slot (writerPool); the other
+		// connections serve readers beside the writer.
 		sqlDB.SetMaxOpenConns(4)
+		sqlDB.SetMaxIdleConns(4)
 	} else {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)

@@ -76,8 +76,19 @@ func (d Draft) RequestedOre() int64 {
 // returns a *workflow.ValidationError or nil.
 func (d Draft) Validate() error {
 	v := map[string]string{}
-	if len(d.Title) > 200 {
-		v["title"] = "error.too_long"
+	for _, f := range []struct {
+		field, text string
+		max         int
+	}{{"title", d.Title, workflow.MaxTitle}, {"summary", d.Summary, workflow.MaxText},
+		{"purpose", d.Purpose, workflow.MaxText}, {"expected_other", d.ExpectedOther, workflow.MaxText}} {
+		if workflow.TooLong(f.text, f.max) {
+			v[f.field] = workflow.MsgTooLong
+		}
+	}
+	for i, c := range d.Considerations {
+		if workflow.TooLong(c, workflow.MaxText) {
+			v["consideration_"+workflow.ConsiderationFields[i]] = workflow.MsgTooLong
+		}
 	}
 	if d.PeriodStart != nil && d.PeriodEnd != nil && d.PeriodEnd.Before(*d.PeriodStart) {
 		v["period_end"] = workflow.MsgPeriodOrder
@@ -104,6 +115,8 @@ func (d Draft) Validate() error {
 			v[field] = "error.invalid_choice"
 		} else if l.AmountOre <= 0 {
 			v[field] = workflow.MsgAmountPositive
+		} else if workflow.TooLong(l.Description, workflow.MaxLineText) {
+			v[field] = workflow.MsgTooLong
 		}
 	}
 	if len(v) > 0 {

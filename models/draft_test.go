@@ -259,3 +259,28 @@ func TestAttachments(t *testing.T) {
 		}
 	})
 }
+
+// TestDraftLengthLimits: texts are counted in characters, as the form's
+// maxlength counts them, and anything longer is refused by field.
+func TestDraftLengthLimits(t *testing.T) {
+	t.Parallel()
+	ok := models.Draft{Title: strings.Repeat("ö", workflow.MaxTitle), Summary: strings.Repeat("å", workflow.MaxText),
+		Neolaia: models.NeolaiaYes, Lines: []models.DraftLine{{Category: "travel", Description: strings.Repeat("ä", workflow.MaxLineText), AmountOre: 100}}}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("texts at the limits: %v", err)
+	}
+	long := ok
+	long.Title += "x"
+	long.Summary = strings.Repeat("x", 5<<20)
+	long.Lines = []models.DraftLine{{Category: "travel", Description: strings.Repeat("x", 20000), AmountOre: 100}}
+	long.Considerations[2] = strings.Repeat("x", workflow.MaxText+1)
+	var v *workflow.ValidationError
+	if err := long.Validate(); !errors.As(err, &v) {
+		t.Fatalf("too long: %v", err)
+	}
+	for _, f := range []string{"title", "summary", "line_0", "consideration_inclusion"} {
+		if v.Fields[f] != workflow.MsgTooLong {
+			t.Errorf("field %s: %q, want %q", f, v.Fields[f], workflow.MsgTooLong)
+		}
+	}
+}

@@ -94,6 +94,16 @@ func (in ReportInput) Valid(grantedOre int64, submit bool) map[string]string {
 			v[field] = MsgCountNegative
 		}
 	}
+	for field, text := range map[string]string{"done": in.Done, "other_outcome": in.OtherOutcome} {
+		if workflow.TooLong(text, workflow.MaxText) {
+			v[field] = workflow.MsgTooLong
+		}
+	}
+	for i, c := range in.Considerations {
+		if workflow.TooLong(c, workflow.MaxText) {
+			v["consideration_"+workflow.ConsiderationFields[i]] = workflow.MsgTooLong
+		}
+	}
 	switch {
 	case in.SpentOre < 0:
 		v["spent"] = workflow.MsgAmountPositive

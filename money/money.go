@@ -20,15 +20,27 @@ var (
 	ErrInvalid  = errors.New("amount_invalid")
 	ErrNegative = errors.New("amount_negative")
 	ErrTooLarge = errors.New("amount_too_large")
+	// ErrAmbiguous is a comma followed by three digits and nothing else
+	// ("12,345", "0,500"): in Swedish the comma is the decimal sign, so
+	// whether it means 12 345 kr or 12,345 kr cannot be told.
+	ErrAmbiguous = errors.New("amount_ambiguous")
 )
 
 // Parse reads an amount in kronor as people type it: "1 234,50",
-// "1234.50", "1234", "1 234 kr", "SEK 1,234.50", "1.234,50 kr". A
-// separator followed by exactly three digits groups thousands; one
-// followed by one or two digits at the end marks öre. It returns ErrEmpty,
-// ErrInvalid, ErrNegative or ErrTooLarge; zero is returned as 0 without
-// error, since whether zero is allowed is the caller's rule.
-func Parse(s string) (int64, error) {
+// "12345,5", "1234.50", "1234", "1 234 kr", "1.234,50 kr", "SEK 1,234.50".
+// A comma or a dot followed by one or two digits at the end marks öre.
+// Otherwise separators may only group thousands, in groups of three after
+// a first group of one to three digits, all with the same separator; a
+// single comma before three digits ("12,345") is refused as ambiguous. It
+// returns ErrEmpty, ErrInvalid, ErrAmbiguous, ErrNegative or ErrTooLarge;
+// zero is returned as 0 without error, since whether zero is allowed is
+// the caller's rule. Parse reads as a Swedish reader writes; ParseFor
+// reads as the reader of a language writes.
+func Parse(s string) (int64, error) { return ParseFor(s, "sv") }
+
+// ParseFor is Parse for a reader of lang: for English ("en") a comma only
+// groups thousands, as "SEK 1,234" is written, so it is never ambiguous.
+func ParseFor(s, lang string) (int64, error) {
 	s = strings.TrimSpace(s)
 	lower := strings.ToLower(s)
 	for _, unit := range []string{"kronor", "kr.", "kr", "sek", ":-"} {
@@ -59,24 +71,12 @@ func Parse(s string) (int64, error) {
 			}
 		}
 	}
-	// What remains may hold only thousands separators between groups of three.
-	groups := strings.FieldsFunc(intPart, func(r rune) bool { return r == '.' || r == ',' })
-	if len(groups) == 0 && frac == "" {
-		return 0, ErrInvalid
-	}
-	if strings.HasPrefix(intPart, ".") || strings.HasPrefix(intPart, ",") ||
-		strings.HasSuffix(intPart, ".") || strings.HasSuffix(intPart, ",") ||
-		strings.Contains(intPart, ",,") || strings.Contains(intPart, "..") {
-		return 0, ErrInvalid
-	}
-	for i, g := range groups {
-		if i > 0 && len(g) != 3 {
-			return 0, ErrInvalid
+	digits := "0" // ",5"
+	if intPart != "" || frac == "" {
+		var err error
+		if digits, err = ungroup(intPart, frac != "" || lang == "en"); err != nil {
+			return 0, err
 		}
-	}
-	digits := strings.Join(groups, "")
-	if digits == "" {
-		digits = "0"
 	}
 	for len(frac) < 2 {
 		frac += "0"
@@ -97,6 +97,39 @@ func Parse(s string) (int64, error) {
 		return 0, ErrTooLarge
 	}
 	return total, nil
+}
+
+// ungroup removes thousands separators from the kronor part of an amount:
+// groups of three after a first group of one to three digits (not a lone
+// zero), all with the same separator. commaGroups says a single comma
+// before three digits groups thousands, as when öre follow ("1,234.50")
+// or the reader writes English; otherwise it is ambiguous.
+func ungroup(intPart string, commaGroups bool) (string, error) {
+	if intPart == "" {
+		return "", ErrInvalid
+	}
+	sep := strings.IndexAny(intPart, ".,")
+	if sep < 0 {
+		return intPart, nil
+	}
+	mark := intPart[sep]
+	groups := strings.Split(intPart, string(mark))
+	if strings.ContainsAny(intPart, map[byte]string{'.': ",", ',': "."}[mark]) {
+		return "", ErrInvalid // "1,234.567": two kinds of grouping
+	}
+	if mark == ',' && len(groups) == 2 && len(groups[1]) == 3 && !commaGroups {
+		return "", ErrAmbiguous
+	}
+	first := groups[0]
+	if len(first) == 0 || len(first) > 3 || first == "0" || (len(first) > 1 && first[0] == '0') {
+		return "", ErrInvalid
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return "", ErrInvalid
+		}
+	}
+	return strings.Join(groups, ""), nil
 }
 
 func allDigits(s string) bool {

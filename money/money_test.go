@@ -34,6 +34,23 @@ func TestParse(t *testing.T) {
 		{"abc", 0, ErrInvalid},
 		{"1e6", 0, ErrInvalid},
 		{"1,,000", 0, ErrInvalid},
+		{"12 345", 1234500, nil},
+		{"12 345,50", 1234550, nil},
+		{"12345,5", 1234550, nil},
+		{"12345.50", 1234550, nil},
+		{"12.345", 1234500, nil},
+		{"1.234.567,89", 123456789, nil},
+		{"1,234.50", 123450, nil},
+		{"0,500", 0, ErrAmbiguous},
+		{"12,345", 0, ErrAmbiguous},
+		{"12,345 kr", 0, ErrAmbiguous},
+		{"0.500", 0, ErrInvalid},
+		{"1234,567", 0, ErrAmbiguous},
+		{"1234.567", 0, ErrInvalid},
+		{"12,3456", 0, ErrInvalid},
+		{"1,234.567", 0, ErrInvalid},
+		{"1.234,567", 0, ErrInvalid},
+		{"012,345,678", 0, ErrInvalid},
 		{"99999999999999", 0, ErrTooLarge},
 		{"1 000 000 001", 0, ErrTooLarge},
 	}
@@ -47,6 +64,18 @@ func TestParse(t *testing.T) {
 				t.Fatalf("Parse(%q) = %d, want %d", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseForEnglish(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{"12,345": 1234500, "SEK 1,234": 123400, "1,234.50": 123450, "12,5": 1250, "12.345": 1234500} {
+		if got, err := ParseFor(in, "en"); err != nil || got != want {
+			t.Errorf("ParseFor(%q, en) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	if _, err := ParseFor("12,345", "sv"); !errors.Is(err, ErrAmbiguous) {
+		t.Errorf("ParseFor(12,345, sv) = %v, want ErrAmbiguous", err)
 	}
 }
 
@@ -93,7 +122,7 @@ func FuzzParseFormatRoundTrip(f *testing.F) {
 			return
 		}
 		for _, lang := range []string{"sv", "en"} {
-			back, err := Parse(Format(ore, lang))
+			back, err := ParseFor(Format(ore, lang), lang)
 			if err != nil || back != ore {
 				t.Fatalf("Parse(Format(%d, %s)) = %d, %v", ore, lang, back, err)
 			}

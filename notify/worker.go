@@ -213,15 +213,35 @@ func (w *Worker) deliverBatch(ctx context.Context) (sent int, full bool, err err
 		if w.opts.Mailbox {
 			kept = &models.MailboxMessage{RecipientEmail: mail.To, Subject: mail.Subject, TextBody: mail.Text, HTMLBody: mail.HTML}
 		}
-		if err := w.store.MarkOutboxSent(record, m.ID, claim.Token, kept); err != nil {
+		if err := w.recordSent(record, m.ID, claim, kept); err != nil {
 			// Sent but not recorded: the row may be sent once more
-			// after its lease; its Message-ID stays the same.
+			// after its lease; its Message-ID stays the same. Nothing
+			// more is sent until the database answers again.
 			w.log.Error("record sent mail", "outbox_id", m.ID, "err", err)
-			continue
+			break
 		}
 		sent++
 	}
 	return sent, len(claim.Messages) == w.opts.BatchSize, nil
+}
+
+// recordSent records that message id of claim went out. The mail has
+// left, so giving up here would send it again once the lease ran out:
+// while the database does not answer, recordSent keeps trying (holding the
+// claim, and sending nothing else) until it does, until the claim is
+// someone else's, or until the lease has run out twice over.
+func (w *Worker) recordSent(ctx context.Context, id int64, claim *models.Claim, kept *models.MailboxMessage) error {
+	giveUp := claim.Until.Add(w.opts.Lease)
+	wait := 50 * time.Millisecond
+	for {
+		err := w.store.MarkOutboxSent(ctx, id, claim.Token, kept)
+		if err == nil || errors.Is(err, models.ErrLeaseLost) || !w.store.Now().Before(giveUp) {
+			return err
+		}
+		w.log.Warn("recording a sent mail failed; trying again", "outbox_id", id, "err", err)
+		time.Sleep(wait)
+		wait = min(2*wait, 2*time.Second)
+	}
 }
 
 // attemptFailed records a failed attempt: the row waits for its next

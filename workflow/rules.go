@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // Message ids of validation errors; the handlers translate them.
@@ -16,6 +17,35 @@ const (
 	MsgLevelNone      = "error.level_none"
 	MsgExtendPast     = "error.extend_past" // not after both now and the call's deadline
 )
+
+// The longest texts the rules accept, in characters. Forms say so with
+// maxlength; the rules refuse more whoever sends it.
+const (
+	MaxTitle     = 200  // an application's title
+	MaxText      = 5000 // a text of an application or a report: summary, purpose, a consideration
+	MaxLineText  = 300  // a budget line's description
+	MaxMessage   = 5000 // a comment, motivation or assessment with an action
+	MaxReference = 60   // a decision's reference number (diarienummer)
+	MsgTooLong   = "error.too_long"
+)
+
+// TooLong reports whether s has more than max characters.
+func TooLong(s string, max int) bool { return utf8.RuneCountInString(s) > max }
+
+// checkLengths refuses input texts longer than the rules accept.
+func checkLengths(in Input) error {
+	v := &ValidationError{}
+	if TooLong(in.Comment, MaxMessage) {
+		v.add("comment", MsgTooLong)
+	}
+	if TooLong(in.Assessment, MaxMessage) {
+		v.add("assessment", MsgTooLong)
+	}
+	if TooLong(in.DecisionRef, MaxReference) {
+		v.add("decision_ref", MsgTooLong)
+	}
+	return v.err()
+}
 
 // ConsiderationFields name the plan's five considerations, in the order
 // of Application.Considerations.

@@ -386,3 +386,17 @@ func TestEditable(t *testing.T) {
 		t.Error("an applicant of a sibling unit may apply")
 	}
 }
+
+func TestInputLengths(t *testing.T) {
+	t.Parallel()
+	in := validInput()
+	in.Comment = strings.Repeat("ö", MaxMessage)
+	if _, err := Decide(completeApp(StateSubmitted), testCall(true), wide(RoleUnitHead), ActionReturn, in); err != nil {
+		t.Fatalf("a message at the limit: %v", err)
+	}
+	in.Comment += "ö"
+	in.DecisionRef = strings.Repeat("1", MaxReference+1)
+	_, err := Decide(completeApp(StateReadyForDecision), testCall(true), wide(RoleDecider), ActionGrant, in)
+	wantField(t, err, "comment", MsgTooLong)
+	wantField(t, err, "decision_ref", MsgTooLong)
+}

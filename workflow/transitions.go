@@ -180,6 +180,9 @@ func Decide(app Application, call Call, actor Actor, action Action, in Input) (O
 	if err != nil {
 		return Outcome{}, err
 	}
+	if err := checkLengths(in); err != nil {
+		return Outcome{}, err
+	}
 	if t.check != nil {
 		if err := t.check(app, call, in); err != nil {
 			return Outcome{}, err

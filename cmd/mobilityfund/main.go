@@ -171,7 +171,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<
 	mailDone := make(chan struct{})
 	go func() { defer close(mailDone); _ = mailer.Run(mailCtx) }()
 	defer func() { stopMail(); <-mailDone }()
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: config.ReadHeaderTimeout}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: config.ReadHeaderTimeout, ReadTimeout: config.ReadTimeout,
+		WriteTimeout: config.WriteTimeout, IdleTimeout: config.IdleTimeout}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "url", "http://"+ln.Addr().String(), "env", cfg.Env)

@@ -44,6 +44,16 @@ type Server struct {
 	msgs     []Message
 	srv      *smtp.Server
 	received chan struct{}
+	onData   func(Message)
+}
+
+// OnData runs fn for every message the server accepts, after storing it
+// and before answering the client: a test can make something happen
+// between a mail's delivery and the moment its sender records it.
+func (s *Server) OnData(fn func(Message)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onData = fn
 }
 
 // Start runs a server on a free loopback port until the test ends.
@@ -146,8 +156,12 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	x.s.msgs = append(x.s.msgs, m)
+	hook := x.s.onData
 	x.s.mu.Unlock()
 	x.s.received <- struct{}{}
+	if hook != nil {
+		hook(m)
+	}
 	return nil
 }
 
