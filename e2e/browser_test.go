@@ -249,8 +249,8 @@ func (j *journey) finance() {
 		tab.Submit(`a[href="/finance/settings"]`)
 		j.page("finance settings")
 		for id, v := range map[string]string{"organisation": "Örebro universitet", "pot_cost_centre": "9000",
-			"pot_name": "Mobilitetspotten", "credit_account": "3999", "credit_account_name": "Interna intäkter",
-			"debit_account": "5999", "debit_account_name": "Interna kostnader",
+			"pot_name": "Mobilitetspotten", "pot_account": "5999", "pot_account_name": "Interna kostnader",
+			"unit_account": "3999", "unit_account_name": "Interna intäkter",
 			"voucher_text": "Mobilitetsfonden {application}"} {
 			tab.Type("#"+id, v)
 		}
@@ -268,6 +268,8 @@ func (j *journey) finance() {
 		tab.Choose("#voucher_date", "2026-06-02")
 		tab.Submit(`form[action$="/book"] button[type=submit]`)
 		j.page("finance batch booked", "V2026-0077")
+		tab.Open("/finance/reconciliation")
+		j.page("finance reconciliation", j.l.T("finance.recon.title"))
 	} else {
 		t.Logf("no export batch to make at /finance (%s): booking through the application page", tab.Title())
 	}

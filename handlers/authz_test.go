@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"mobilityfund/config"
+	"mobilityfund/export"
 	"mobilityfund/handlers"
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/internal/oidctest"
@@ -156,6 +157,8 @@ var matrix = []matrixRow{
 	{"GET", "/finance/batches/:id", "/finance/batches/{batch}", visitors{see, deny, deny, deny, deny, ok, deny, deny}},
 	{"GET", "/finance/batches/:id/download/:format", "/finance/batches/{batch}/download/csv", visitors{see, deny, deny, deny, deny, ok, deny, deny}},
 	{"POST", "/finance/batches/:id/book", "/finance/batches/{batch}/book", visitors{unauth, deny, deny, deny, deny, invalid, deny, deny}},
+	{"GET", "/finance/reconciliation", "/finance/reconciliation", visitors{see, deny, deny, deny, deny, ok, deny, deny}},
+	{"GET", "/finance/reconciliation.csv", "/finance/reconciliation.csv", visitors{see, deny, deny, deny, deny, ok, deny, deny}},
 	{"GET", "/finance/settings", "/finance/settings", visitors{see, deny, deny, deny, deny, ok, ok, deny}},
 	{"POST", "/finance/settings", "/finance/settings", visitors{unauth, deny, deny, deny, deny, invalid, invalid, deny}},
 	{"GET", "/api/finance/batches", "/api/finance/batches", visitors{see, deny, deny, deny, deny, ok, deny, deny}},
@@ -353,13 +356,13 @@ func matrixFixtures(t *testing.T, s *models.Store) map[string]string {
 		t.Fatal(err)
 	}
 	if _, err := s.SaveFinanceSettings(ctx, peter, models.FinanceSettingsInput{
-		Organisation: "Örebro universitet", PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
-		DebitAccount: "4010", DebitAccountName: "Interna bidrag", CreditAccount: "4010", CreditAccountName: "Interna bidrag",
+		Ledger: export.Ledger{Organisation: "Örebro universitet", PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
+			UnitAccount: "4010", UnitAccountName: "Interna bidrag", PotAccount: "4010", PotAccountName: "Interna bidrag"},
 		VoucherText: "MF {application} {decision} batch {batch}",
 	}); err != nil {
 		t.Fatal(err)
 	}
-	batch, err := s.CreateFinanceBatch(ctx, peter)
+	batch, err := s.CreateFinanceBatch(ctx, peter, models.BatchInput{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"iter"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,7 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
+	"mobilityfund/i18n"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
@@ -21,14 +19,21 @@ import (
 // JSON endpoint hold all of them.
 const financeShown = 500
 
-// showFinanceOverview shows what waits for export and the batches made.
-func (h *Handler) showFinanceOverview(c *gin.Context) {
-	h.renderFinanceOverview(c, http.StatusOK, "", nil)
+// batchForm is the form that makes a batch, as typed.
+type batchForm struct {
+	AccountingDate string
 }
 
-// renderFinanceOverview renders the overview with an optional message
-// (a message id and its arguments) about a refused batch.
-func (h *Handler) renderFinanceOverview(c *gin.Context, status int, msg string, args []any) {
+// showFinanceOverview shows what waits for export and the batches made.
+func (h *Handler) showFinanceOverview(c *gin.Context) {
+	form := batchForm{AccountingDate: h.store.Now().In(stockholm).Format(time.DateOnly)}
+	h.renderFinanceOverview(c, http.StatusOK, form, nil, "", nil)
+}
+
+// renderFinanceOverview renders the overview with the batch form as typed,
+// its problems (field → message id), and an optional message (a message
+// id and its arguments) about a refused batch.
+func (h *Handler) renderFinanceOverview(c *gin.Context, status int, form batchForm, errs map[string]string, msg string, args []any) {
 	ctx := c.Request.Context()
 	pending, err := h.store.PendingFinance(ctx, actorOf(c), financeShown)
 	if err != nil {
@@ -45,30 +50,94 @@ func (h *Handler) renderFinanceOverview(c *gin.Context, status int, msg string, 
 		h.fail(c, err)
 		return
 	}
+	l := localizer(c)
 	var problem string
 	if msg != "" {
-		problem = localizer(c).T(msg, args...)
+		problem = l.T(msg, args...)
+	}
+	sides := make([]string, len(pending.Lines))
+	for i, line := range pending.Lines {
+		sides[i] = sidesText(l, settings.Ledger, line)
 	}
 	h.render(c, status, "finance", gin.H{"Pending": pending, "Batches": batches, "Settings": settings,
-		"Problem": problem, "Missing": strings.Join(pending.MissingCostCentre, ", ")})
+		"Problem": problem, "Missing": strings.Join(pending.MissingCostCentre, ", "), "Sides": sides,
+		"Form": form, "Errors": errs, "Warnings": warningTexts(pending.Warnings)})
 }
 
-// createFinanceBatch fixes everything pending in a new batch and shows it.
+// warningText is one line of the preview's warning about characters a
+// SIE file cannot hold: the application (empty for the settings) and
+// "ő → o, 中 → ?".
+type warningText struct {
+	ApplicationID int64
+	Reference     string
+	Changes       string
+}
+
+func warningTexts(ws []models.TextWarning) []warningText {
+	out := make([]warningText, len(ws))
+	for i, w := range ws {
+		parts := make([]string, len(w.Changes))
+		for j, ch := range w.Changes {
+			parts[j] = string(ch.From) + " → " + ch.To
+		}
+		out[i] = warningText{ApplicationID: w.ApplicationID, Reference: w.Reference, Changes: strings.Join(parts, ", ")}
+	}
+	return out
+}
+
+// sidesText names a line's direction in plain words: "Debet: potten 9100
+// / MOBPOT, konto 97110 · Kredit: HUMUS 1110 / P1110-MOB, konto 93110".
+func sidesText(l *i18n.Localizer, ledger export.Ledger, line models.FinanceBatchLine) string {
+	debit, credit := ledger.Sides(export.Line{CostCentre: line.CostCentre, Project: line.ProjectCode, AmountOre: line.AmountOre})
+	return l.T("finance.debit_side", sideArgs(l, debit, line.UnitCode)...) + " · " +
+		l.T("finance.credit_side", sideArgs(l, credit, line.UnitCode)...)
+}
+
+// sideArgs are the message arguments naming one side of a transfer.
+func sideArgs(l *i18n.Localizer, s export.Side, unit string) []any {
+	party := unit
+	if s.Pot {
+		party = l.T("finance.party.pot")
+	}
+	objects := s.CostCentre
+	if s.Project != "" {
+		objects += " / " + s.Project
+	}
+	return []any{"Party", party, "Objects", objects, "Account", s.Account}
+}
+
+// createFinanceBatch fixes everything pending in a new batch, dated on
+// the accounting date finance chose, and shows it.
 func (h *Handler) createFinanceBatch(c *gin.Context) {
-	b, err := h.store.CreateFinanceBatch(c.Request.Context(), actorOf(c))
-	var missing *models.MissingCostCentreError
+	form := batchForm{AccountingDate: strings.TrimSpace(c.PostForm("accounting_date"))}
+	var in models.BatchInput
+	if form.AccountingDate != "" {
+		d, err := time.ParseInLocation(time.DateOnly, form.AccountingDate, stockholm)
+		if err != nil {
+			h.renderFinanceOverview(c, http.StatusUnprocessableEntity, form, map[string]string{"accounting_date": "finance.err.date"}, "", nil)
+			return
+		}
+		in.AccountingDate = d
+	}
+	b, err := h.store.CreateFinanceBatch(c.Request.Context(), actorOf(c), in)
+	var (
+		missing *models.MissingCostCentreError
+		invalid *workflow.ValidationError
+	)
 	switch {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/finance/batches/"+strconv.FormatInt(b.ID, 10))
+	case errors.As(err, &invalid):
+		h.renderFinanceOverview(c, statusOf(err), form, invalid.Fields, "", nil)
 	case errors.Is(err, models.ErrNothingToExport):
-		h.renderFinanceOverview(c, statusOf(err), "finance.nothing_to_export", nil)
+		h.renderFinanceOverview(c, statusOf(err), form, nil, "finance.nothing_to_export", nil)
 	case errors.Is(err, models.ErrFinanceSettingsIncomplete):
-		h.renderFinanceOverview(c, statusOf(err), "finance.settings_incomplete", nil)
+		h.renderFinanceOverview(c, statusOf(err), form, nil, "finance.settings_incomplete", nil)
 	case errors.As(err, &missing):
-		h.renderFinanceOverview(c, statusOf(err), "finance.missing_cost_centre",
+		h.renderFinanceOverview(c, statusOf(err), form, nil, "finance.missing_cost_centre",
 			[]any{"Units", strings.Join(missing.Units, ", ")})
 	case errors.Is(err, models.ErrExportConflict):
-		h.renderFinanceOverview(c, statusOf(err), "finance.export_conflict", nil)
+		h.renderFinanceOverview(c, statusOf(err), form, nil, "finance.export_conflict", nil)
 	default:
 		h.fail(c, err)
 	}
@@ -76,20 +145,22 @@ func (h *Handler) createFinanceBatch(c *gin.Context) {
 
 // bookingForm is the booking form as typed.
 type bookingForm struct {
+	VoucherSeries string
 	VoucherNumber string
 	VoucherDate   string
 }
 
 // showFinanceBatch shows a batch: its lines, sums, downloads and, until
-// it is booked, the booking form.
+// it is booked, the booking form, filled in with the batch's series and
+// accounting date.
 func (h *Handler) showFinanceBatch(c *gin.Context) {
-	form := bookingForm{VoucherDate: h.store.Now().In(stockholm).Format(time.DateOnly)}
-	h.renderFinanceBatch(c, http.StatusOK, form, nil, "")
+	h.renderFinanceBatch(c, http.StatusOK, nil, nil, "")
 }
 
-// renderFinanceBatch renders a batch page; errs are the booking form's
-// problems (field → message id) and problem a message shown above it.
-func (h *Handler) renderFinanceBatch(c *gin.Context, status int, form bookingForm, errs map[string]string, problem string, args ...any) {
+// renderFinanceBatch renders a batch page; form is the booking form as
+// typed (nil: the batch's own series and date), errs its problems (field
+// → message id) and problem a message shown above it.
+func (h *Handler) renderFinanceBatch(c *gin.Context, status int, form *bookingForm, errs map[string]string, problem string, args ...any) {
 	id, ok := h.pathID(c)
 	if !ok {
 		return
@@ -105,11 +176,20 @@ func (h *Handler) renderFinanceBatch(c *gin.Context, status int, form bookingFor
 		h.fail(c, err)
 		return
 	}
+	l := localizer(c)
 	if problem != "" {
-		problem = localizer(c).T(problem, args...)
+		problem = l.T(problem, args...)
 	}
-	h.render(c, status, "finance_batch", gin.H{"Batch": b, "Lines": lines, "Form": form, "Errors": errs,
-		"Problem": problem, "More": b.LineCount > len(lines), "JustBooked": c.Query("booked") != ""})
+	if form == nil {
+		form = &bookingForm{VoucherSeries: b.VoucherSeries, VoucherDate: b.AccountingDate.Format(time.DateOnly)}
+	}
+	sides := make([]string, len(lines))
+	for i, line := range lines {
+		sides[i] = sidesText(l, b.Ledger, line)
+	}
+	h.render(c, status, "finance_batch", gin.H{"Batch": b, "Lines": lines, "Sides": sides, "Form": form, "Errors": errs,
+		"Problem": problem, "More": b.LineCount > len(lines), "JustBooked": c.Query("booked") != "",
+		"VoucherText": export.VoucherText(financeBatch(b))})
 }
 
 // bookFinanceBatch records that a batch was booked, with its voucher.
@@ -118,8 +198,9 @@ func (h *Handler) bookFinanceBatch(c *gin.Context) {
 	if !ok {
 		return
 	}
-	form := bookingForm{VoucherNumber: c.PostForm("voucher_number"), VoucherDate: c.PostForm("voucher_date")}
-	in := models.BookingInput{VoucherNumber: form.VoucherNumber}
+	form := &bookingForm{VoucherSeries: c.PostForm("voucher_series"), VoucherNumber: c.PostForm("voucher_number"),
+		VoucherDate: c.PostForm("voucher_date")}
+	in := models.BookingInput{VoucherSeries: form.VoucherSeries, VoucherNumber: form.VoucherNumber}
 	errs := in.Valid()
 	delete(errs, "voucher_date")
 	if d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(form.VoucherDate), stockholm); err == nil {
@@ -150,236 +231,4 @@ func (h *Handler) bookFinanceBatch(c *gin.Context) {
 	default:
 		h.fail(c, err)
 	}
-}
-
-// downloadFinanceBatch writes a batch as CSV, XLSX or SIE, streaming its
-// lines from the database to the response. The content comes from the
-// stored batch only, so every download of a batch is the same file.
-func (h *Handler) downloadFinanceBatch(c *gin.Context) {
-	id, ok := h.pathID(c)
-	if !ok {
-		return
-	}
-	format := c.Param("format")
-	types := map[string]string{
-		"csv":  "text/csv; charset=utf-8",
-		"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		"si":   "text/plain; charset=IBM437",
-	}
-	if types[format] == "" {
-		h.fail(c, errPageNotFound)
-		return
-	}
-	ctx := c.Request.Context()
-	b, err := h.store.FinanceBatchByID(ctx, id)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	var objects []finance.Object
-	if format == "si" {
-		objs, err := h.store.FinanceBatchObjects(ctx, id)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		for _, o := range objs {
-			objects = append(objects, finance.Object{Dim: o.Dim, Number: o.Number, Name: o.Name})
-		}
-	}
-	name := fmt.Sprintf("mobilitetsfonden-batch-%04d.%s", b.ID, format)
-	c.Header("Content-Type", types[format])
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	c.Header("Cache-Control", "private, no-store")
-	c.Status(http.StatusOK)
-	lines := h.financeLines(c, b.ID)
-	switch format {
-	case "csv":
-		err = finance.WriteCSV(c.Writer, lines)
-	case "xlsx":
-		err = finance.WriteXLSX(c.Writer, financeBatch(b), lines)
-	default:
-		var st finance.SIEStats
-		st, err = finance.WriteSIE(c.Writer, financeBatch(b), objects, lines)
-		if st.Unknown > 0 {
-			h.log.Warn("SIE file has characters code page 437 cannot hold, written as ?", "batch", b.ID, "count", st.Unknown)
-		}
-	}
-	if err != nil {
-		// The status is sent; all that is left is to cut the download
-		// short and say why in the log.
-		h.log.Error("finance download", "batch", b.ID, "format", format, "err", err)
-		c.Abort()
-	}
-}
-
-// errStopped ends a line cursor early when the writer stops reading.
-var errStopped = errors.New("stopped")
-
-// financeLines streams a batch's stored lines as the finance package's
-// lines, straight from the database cursor.
-func (h *Handler) financeLines(c *gin.Context, batchID int64) iter.Seq2[finance.Line, error] {
-	return func(yield func(finance.Line, error) bool) {
-		err := h.store.EachFinanceBatchLine(c.Request.Context(), batchID, func(l *models.FinanceBatchLine) error {
-			fl := finance.Line{Batch: l.BatchID, Application: l.Reference, Title: l.Title, DecisionRef: l.DecisionRef,
-				Unit: l.UnitName, CostCentre: l.CostCentre, Project: l.ProjectCode, Activities: l.Activities,
-				AmountOre: l.AmountOre, Text: l.VoucherText}
-			if l.DecisionDate != nil {
-				fl.DecisionDate = *l.DecisionDate
-			}
-			if !yield(fl, nil) {
-				return errStopped
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStopped) {
-			yield(finance.Line{}, err)
-		}
-	}
-}
-
-// financeBatch is what a file says about the batch, from the copy of the
-// settings stored with it.
-func financeBatch(b *models.FinanceBatch) finance.Batch {
-	return finance.Batch{ID: b.ID, Date: b.BatchDate, CreatedBy: b.CreatedByName, Organisation: b.Organisation,
-		DebitAccount: b.DebitAccount, DebitAccountName: b.DebitAccountName, CreditAccount: b.CreditAccount,
-		CreditAccountName: b.CreditAccountName, PotCostCentre: b.PotCostCentre, PotProject: b.PotProject, PotName: b.PotName}
-}
-
-// showFinanceSettings shows the settings form.
-func (h *Handler) showFinanceSettings(c *gin.Context) {
-	set, err := h.store.FinanceSettings(c.Request.Context())
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	in := models.FinanceSettingsInput{Organisation: set.Organisation, PotCostCentre: set.PotCostCentre,
-		PotProject: set.PotProject, PotName: set.PotName, DebitAccount: set.DebitAccount,
-		DebitAccountName: set.DebitAccountName, CreditAccount: set.CreditAccount,
-		CreditAccountName: set.CreditAccountName, VoucherText: set.VoucherText}
-	h.render(c, http.StatusOK, "finance_settings", gin.H{"Form": in, "Errors": map[string]string{}, "Saved": c.Query("saved") != ""})
-}
-
-// saveFinanceSettings stores the settings; invalid input comes back in
-// the form with a message beside each field.
-func (h *Handler) saveFinanceSettings(c *gin.Context) {
-	in := models.FinanceSettingsInput{Organisation: c.PostForm("organisation"), PotCostCentre: c.PostForm("pot_cost_centre"),
-		PotProject: c.PostForm("pot_project"), PotName: c.PostForm("pot_name"), DebitAccount: c.PostForm("debit_account"),
-		DebitAccountName: c.PostForm("debit_account_name"), CreditAccount: c.PostForm("credit_account"),
-		CreditAccountName: c.PostForm("credit_account_name"), VoucherText: c.PostForm("voucher_text")}
-	typed := in
-	_, err := h.store.SaveFinanceSettings(c.Request.Context(), actorOf(c), in)
-	var invalid *workflow.ValidationError
-	switch {
-	case err == nil:
-		c.Redirect(http.StatusSeeOther, "/finance/settings?saved=1")
-	case errors.As(err, &invalid):
-		h.render(c, statusOf(err), "finance_settings", gin.H{"Form": typed, "Errors": invalid.Fields})
-	default:
-		h.fail(c, err)
-	}
-}
-
-// batchJSON is a batch as the JSON endpoint shows it.
-type batchJSON struct {
-	ID            int64      `json:"id"`
-	BatchDate     string     `json:"batch_date"`
-	CreatedAt     time.Time  `json:"created_at"`
-	CreatedBy     string     `json:"created_by"`
-	LineCount     int        `json:"line_count"`
-	TotalOre      int64      `json:"total_ore"`
-	Booked        bool       `json:"booked"`
-	BookedAt      *time.Time `json:"booked_at"`
-	VoucherNumber string     `json:"voucher_number,omitempty"`
-	VoucherDate   string     `json:"voucher_date,omitempty"`
-	Version       int        `json:"version"`
-	Files         []string   `json:"files"`
-}
-
-// lineJSON is a batch line as the JSON endpoint shows it.
-type lineJSON struct {
-	Position      int    `json:"position"`
-	ApplicationID int64  `json:"application_id"`
-	Reference     string `json:"reference"`
-	Kind          string `json:"kind"`
-	Title         string `json:"title"`
-	DecisionRef   string `json:"decision_ref"`
-	DecisionDate  string `json:"decision_date,omitempty"`
-	Unit          string `json:"unit"`
-	CostCentre    string `json:"cost_centre"`
-	Project       string `json:"project,omitempty"`
-	Activities    string `json:"activities"`
-	AmountOre     int64  `json:"amount_ore"`
-	VoucherText   string `json:"voucher_text"`
-}
-
-func toBatchJSON(b *models.FinanceBatch) batchJSON {
-	out := batchJSON{ID: b.ID, BatchDate: b.BatchDate.Format(time.DateOnly), CreatedAt: b.CreatedAt,
-		CreatedBy: b.CreatedByName, LineCount: b.LineCount, TotalOre: b.TotalOre, Booked: b.Booked(),
-		BookedAt: b.BookedAt, VoucherNumber: b.VoucherNumber, Version: b.Version}
-	if b.VoucherDate != nil {
-		out.VoucherDate = b.VoucherDate.Format(time.DateOnly)
-	}
-	for _, f := range []string{"csv", "xlsx", "si"} {
-		out.Files = append(out.Files, "/finance/batches/"+strconv.FormatInt(b.ID, 10)+"/download/"+f)
-	}
-	return out
-}
-
-// apiFinanceBatches lists the batches as JSON, newest first.
-func (h *Handler) apiFinanceBatches(c *gin.Context) {
-	batches, err := h.store.FinanceBatches(c.Request.Context())
-	if err != nil {
-		h.failJSON(c, err)
-		return
-	}
-	out := make([]batchJSON, len(batches))
-	for i := range batches {
-		out[i] = toBatchJSON(&batches[i])
-	}
-	c.JSON(http.StatusOK, gin.H{"batches": out})
-}
-
-// apiFinanceBatch shows one batch with all its lines as JSON, streaming
-// the lines from the database cursor.
-func (h *Handler) apiFinanceBatch(c *gin.Context) {
-	id, ok := paramID(c, "id")
-	if !ok {
-		h.failJSON(c, models.ErrNotFound)
-		return
-	}
-	b, err := h.store.FinanceBatchByID(c.Request.Context(), id)
-	if err != nil {
-		h.failJSON(c, err)
-		return
-	}
-	c.Header("Content-Type", "application/json; charset=utf-8")
-	c.Status(http.StatusOK)
-	w := c.Writer
-	enc := json.NewEncoder(w)
-	_, _ = w.WriteString(`{"batch":`)
-	_ = enc.Encode(toBatchJSON(b))
-	_, _ = w.WriteString(`,"lines":[`)
-	first := true
-	err = h.store.EachFinanceBatchLine(c.Request.Context(), id, func(l *models.FinanceBatchLine) error {
-		if !first {
-			if _, err := w.WriteString(","); err != nil {
-				return err
-			}
-		}
-		first = false
-		j := lineJSON{Position: l.Position, ApplicationID: l.ApplicationID, Reference: l.Reference, Kind: l.Kind,
-			Title: l.Title, DecisionRef: l.DecisionRef, Unit: l.UnitName, CostCentre: l.CostCentre,
-			Project: l.ProjectCode, Activities: l.Activities, AmountOre: l.AmountOre, VoucherText: l.VoucherText}
-		if l.DecisionDate != nil {
-			j.DecisionDate = l.DecisionDate.Format(time.DateOnly)
-		}
-		return enc.Encode(j)
-	})
-	if err != nil {
-		h.log.Error("finance batch JSON", "batch", id, "err", err)
-		c.Abort()
-		return
-	}
-	_, _ = w.WriteString("]}")
 }

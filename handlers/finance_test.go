@@ -15,8 +15,9 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 	"mobilityfund/internal/dbtest"
+	"mobilityfund/internal/sietest"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
@@ -26,8 +27,8 @@ var missingMessage = regexp.MustCompile(`\[[a-z_]+\.[a-z_.]+\]`)
 
 var financeSettingsForm = url.Values{
 	"organisation": {"Örebro universitet"}, "pot_cost_centre": {"9100"}, "pot_project": {"MOBPOT"},
-	"pot_name": {"Mobilitetsfonden"}, "debit_account": {"4010"}, "debit_account_name": {"Interna bidrag"},
-	"credit_account": {"4010"}, "credit_account_name": {"Interna bidrag"},
+	"pot_name": {"Mobilitetsfonden"}, "unit_account": {"4010"}, "unit_account_name": {"Interna bidrag"},
+	"pot_account": {"4010"}, "pot_account_name": {"Interna bidrag"},
 	"voucher_text": {"Mobilitetsfonden {application} {decision}"},
 }
 
@@ -64,7 +65,7 @@ func TestFinanceFlow(t *testing.T) {
 		for k, v := range financeSettingsForm {
 			bad[k] = v
 		}
-		bad.Set("debit_account", "40 10")
+		bad.Set("unit_account", "40 10")
 		bad.Set("organisation", "")
 		r := c.post("/finance/settings", bad)
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="40 10"`) ||
@@ -102,9 +103,14 @@ func TestFinanceFlow(t *testing.T) {
 		checkXLSX(t, files["xlsx"], granted.GrantedOre, payload)
 		sie, err := charmap.CodePage437.NewDecoder().Bytes(files["si"])
 		if err != nil || !strings.Contains(string(sie), "#FNAMN \"Örebro universitet\"\r\n") ||
-			strings.Count(string(sie), "#VER ") != 1 || !strings.Contains(string(sie), " 180000.00\r\n") ||
-			!strings.Contains(string(sie), " -180000.00\r\n") {
+			strings.Count(string(sie), "#VER ") != 1 || !strings.Contains(string(sie), " 180000.00 ") ||
+			!strings.Contains(string(sie), " -180000.00 ") {
 			t.Errorf("SIE file:\n%s", sie)
+		}
+		// The pot is debited and the unit (NT, 3120) credited.
+		if v := sietest.Parse(t, files["si"]).Vers[0]; len(v.Trans) != 2 || v.Sum() != 0 ||
+			v.Trans[0].Object("1") != "9100" || v.Trans[0].Ore != 180_000_00 || v.Trans[1].Object("1") != "3120" {
+			t.Errorf("voucher %+v: want the pot debited and NT credited", v)
 		}
 
 		// Booking: validation keeps what was typed.
@@ -202,15 +208,15 @@ func checkXLSX(t *testing.T, raw []byte, want int64, payload string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	v, _ := f.GetCellValue(finance.SheetName, "J2", excelize.Options{RawCellValue: true})
+	v, _ := f.GetCellValue(export.SheetName, "J2", excelize.Options{RawCellValue: true})
 	if kr, err := strconv.ParseFloat(v, 64); err != nil || int64(kr*100+0.5) != want {
 		t.Errorf("XLSX amount %q, want %d öre", v, want)
 	}
-	if formula, _ := f.GetCellFormula(finance.SheetName, "J3"); formula != "SUM(J2:J2)" {
+	if formula, _ := f.GetCellFormula(export.SheetName, "J3"); formula != "SUM(J2:J2)" {
 		t.Errorf("XLSX sum formula %q", formula)
 	}
-	title, _ := f.GetCellValue(finance.SheetName, "C2")
-	if formula, _ := f.GetCellFormula(finance.SheetName, "C2"); title != payload || formula != "" {
+	title, _ := f.GetCellValue(export.SheetName, "C2")
+	if formula, _ := f.GetCellFormula(export.SheetName, "C2"); title != payload || formula != "" {
 		t.Errorf("XLSX title %q has formula %q", title, formula)
 	}
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/csv"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -10,9 +9,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/xuri/excelize/v2"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
 )
@@ -116,35 +114,26 @@ func (h *Handler) showYearlyReport(c *gin.Context) {
 	h.render(c, http.StatusOK, "followup", gin.H{"F": d, "Yearly": true, "Today": h.store.Now(), "Links": d.links()})
 }
 
-// csvOre writes an amount in kronor with a decimal comma and no grouping,
-// as Swedish Excel reads it.
-func csvOre(ore int64) string {
-	sign := ""
-	if ore < 0 {
-		sign, ore = "-", -ore
-	}
-	return sign + strconv.FormatInt(ore/100, 10) + "," + strconv.FormatInt(ore%100/10, 10) + strconv.FormatInt(ore%10, 10)
-}
-
-// unitHeader and unitRecord are the per-unit export's columns.
-func unitHeader(l *i18n.Localizer) []string {
-	ids := []string{"code", "unit", "faculty", "applications", "funded", "requested", "granted", "returned", "spent",
-		"exp_first", "act_first", "exp_second", "act_second", "exp_third", "act_third", "exp_windows",
-		"act_windows_identified", "act_windows_created", "exp_agreements", "act_agreements", "act_participants", "reported"}
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = l.T("followup.col." + id)
+// followupUnits is the follow-up per unit as the export package's rows,
+// with names in the reader's language.
+func followupUnits(l *i18n.Localizer, rows []models.FollowupUnitRow) []export.FollowupUnit {
+	out := make([]export.FollowupUnit, len(rows))
+	for i, r := range rows {
+		s := r.Sums
+		out[i] = export.FollowupUnit{Code: r.Unit.Code, Unit: r.Unit.Name(l.Lang), Faculty: r.Faculty.Name(l.Lang),
+			Applications: s.Applications, Funded: s.Funded, Reported: s.Reported, RequestedOre: s.RequestedOre,
+			GrantedOre: s.GrantedOre, ReturnedOre: s.ReturnedOre, SpentOre: s.SpentOre,
+			Outcomes: export.Outcomes{ExpFirst: s.ExpFirst, ActFirst: s.ActFirst, ExpSecond: s.ExpSecond, ActSecond: s.ActSecond,
+				ExpThird: s.ExpThird, ActThird: s.ActThird, ExpWindows: s.ExpWindows, ActWindowsIdentified: s.ActWindowsIdentified,
+				ActWindowsCreated: s.ActWindowsMade, ExpAgreements: s.ExpAgreements, ActAgreements: s.ActAgreements,
+				ActParticipants: s.ActParticipants}}
 	}
 	return out
 }
 
-func unitRecord(l *i18n.Localizer, r models.FollowupUnitRow) []string {
-	s := r.Sums
-	n := func(v int64) string { return strconv.FormatInt(v, 10) }
-	return []string{finance.Inert(r.Unit.Code), finance.Inert(r.Unit.Name(l.Lang)), finance.Inert(r.Faculty.Name(l.Lang)),
-		n(s.Applications), n(s.Funded), csvOre(s.RequestedOre), csvOre(s.GrantedOre), csvOre(s.ReturnedOre), csvOre(s.SpentOre),
-		n(s.ExpFirst), n(s.ActFirst), n(s.ExpSecond), n(s.ActSecond), n(s.ExpThird), n(s.ActThird), n(s.ExpWindows),
-		n(s.ActWindowsIdentified), n(s.ActWindowsMade), n(s.ExpAgreements), n(s.ActAgreements), n(s.ActParticipants), n(s.Reported)}
+// followupLabel translates a follow-up export's column id.
+func followupLabel(l *i18n.Localizer) func(string) string {
+	return func(id string) string { return l.T("followup.col." + id) }
 }
 
 // exportFollowupCSV sends the follow-up per unit as CSV for Swedish
@@ -158,16 +147,7 @@ func (h *Handler) exportFollowupCSV(c *gin.Context) {
 	}
 	l := localizer(c)
 	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
-	_ = w.Write(unitHeader(l))
-	for _, r := range d.UnitRows {
-		_ = w.Write(unitRecord(l, r))
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := export.WriteFollowupCSV(&buf, followupLabel(l), followupUnits(l, d.UnitRows)); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -200,80 +180,36 @@ func (h *Handler) exportFollowupXLSX(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	rows, err := h.store.OperationalRows(c.Request.Context(), d.Filter)
+	ctx := c.Request.Context()
+	rows, err := h.store.OperationalRows(ctx, d.Filter)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	org, err := h.store.OrgChart(ctx)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	l := localizer(c)
-	org, err := h.store.OrgChart(c.Request.Context())
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	plan, units := l.T("followup.sheet.plan"), l.T("followup.sheet.units")
-	if err := f.SetSheetName("Sheet1", plan); err != nil {
-		h.fail(c, err)
-		return
-	}
-	if _, err := f.NewSheet(units); err != nil {
-		h.fail(c, err)
-		return
-	}
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	amount, _ := f.NewStyle(&excelize.Style{NumFmt: 4})
-	put := func(sheet string, row int, values []any, style int) {
-		for i, v := range values {
-			cell, _ := excelize.CoordinatesToCellName(i+1, row)
-			_ = f.SetCellValue(sheet, cell, v)
-			if style != 0 {
-				_ = f.SetCellStyle(sheet, cell, cell, style)
-			}
-		}
-	}
-	head := []any{}
-	for _, id := range []string{"unit", "number", "title", "area", "goal", "activity", "neolaia", "category", "granted",
-		"returned", "spent", "exp_first", "act_first", "exp_second", "act_second", "exp_third", "act_third",
-		"exp_windows", "act_windows_identified", "act_windows_created", "exp_agreements", "act_agreements", "act_participants"} {
-		head = append(head, l.T("followup.col."+id))
-	}
-	put(plan, 1, head, bold)
-	kr := finance.Kronor
+	acts := make([]export.FollowupActivity, len(rows))
 	for i, r := range rows {
 		u, _ := org.Unit(r.UnitID)
-		put(plan, i+2, []any{finance.Inert(u.Name(l.Lang)), r.Number(), finance.Inert(r.Title), models.Text(l.Lang, r.AreaSV, r.AreaEN),
-			models.Text(l.Lang, r.GoalSV, r.GoalEN), models.Text(l.Lang, r.ActivitySV, r.ActivityEN), neolaiaName(l, r.Neolaia),
-			models.OperationalPlanCategory, kr(r.GrantedOre), kr(r.ReturnedOre), kr(r.SpentOre),
-			r.ExpectedStudentsFirst, r.StudentsFirst, r.ExpectedStudentsSecond, r.StudentsSecond, r.ExpectedStudentsThird, r.StudentsThird,
-			r.ExpectedMobilityWindows, r.WindowsIdentified, r.WindowsCreated, r.ExpectedPartnerAgreements, r.PartnerAgreements, r.Participants}, 0)
-		from, _ := excelize.CoordinatesToCellName(9, i+2)
-		to, _ := excelize.CoordinatesToCellName(11, i+2)
-		_ = f.SetCellStyle(plan, from, to, amount)
-	}
-	uh := []any{}
-	for _, s := range unitHeader(l) {
-		uh = append(uh, s)
-	}
-	put(units, 1, uh, bold)
-	for i, r := range d.UnitRows {
-		rec := unitRecord(l, r)
-		vals := make([]any, len(rec))
-		for j, s := range rec {
-			vals[j] = s
-		}
-		s := r.Sums
-		vals[5], vals[6], vals[7], vals[8] = kr(s.RequestedOre), kr(s.GrantedOre), kr(s.ReturnedOre), kr(s.SpentOre)
-		for j := 3; j < len(vals); j++ {
-			if str, ok := vals[j].(string); ok {
-				vals[j], _ = strconv.ParseInt(str, 10, 64)
-			}
-		}
-		put(units, i+2, vals, 0)
+		acts[i] = export.FollowupActivity{Unit: u.Name(l.Lang), Number: r.Number(), Title: r.Title,
+			Area: models.Text(l.Lang, r.AreaSV, r.AreaEN), Goal: models.Text(l.Lang, r.GoalSV, r.GoalEN),
+			Activity: models.Text(l.Lang, r.ActivitySV, r.ActivityEN), Neolaia: neolaiaName(l, r.Neolaia),
+			Category: models.OperationalPlanCategory, GrantedOre: r.GrantedOre, ReturnedOre: r.ReturnedOre, SpentOre: r.SpentOre,
+			Outcomes: export.Outcomes{ExpFirst: int64(r.ExpectedStudentsFirst), ActFirst: int64(r.StudentsFirst),
+				ExpSecond: int64(r.ExpectedStudentsSecond), ActSecond: int64(r.StudentsSecond),
+				ExpThird: int64(r.ExpectedStudentsThird), ActThird: int64(r.StudentsThird),
+				ExpWindows: int64(r.ExpectedMobilityWindows), ActWindowsIdentified: int64(r.WindowsIdentified),
+				ActWindowsCreated: int64(r.WindowsCreated), ExpAgreements: int64(r.ExpectedPartnerAgreements),
+				ActAgreements: int64(r.PartnerAgreements), ActParticipants: int64(r.Participants)}}
 	}
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	err = export.WriteFollowupXLSX(&buf, export.FollowupWorkbook{PlanSheet: l.T("followup.sheet.plan"),
+		UnitSheet: l.T("followup.sheet.units"), Label: followupLabel(l), Activities: acts, Units: followupUnits(l, d.UnitRows)})
+	if err != nil {
 		h.fail(c, err)
 		return
 	}

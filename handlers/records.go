@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
@@ -60,20 +60,20 @@ func (h *Handler) exportRegisterCSV(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	seq := func(yield func(finance.RegistryRow, error) bool) {
+	seq := func(yield func(export.RegistryRow, error) bool) {
 		for _, r := range rows {
 			decider := r.DeciderName
 			if r.OnBehalfOfName != "" {
 				decider += " (ersättare för " + r.OnBehalfOfName + ")"
 			}
-			if !yield(finance.RegistryRow{Ref: r.DecisionRef, Date: models.DecisionDay(r.DecidedAt), Title: r.Title,
+			if !yield(export.RegistryRow{Ref: r.DecisionRef, Date: models.DecisionDay(r.DecidedAt), Title: r.Title,
 				Unit: r.UnitName, AmountOre: r.AmountOre, Decider: decider, FileName: r.FileName}, nil) {
 				return
 			}
 		}
 	}
 	var buf bytes.Buffer
-	if err := finance.WriteRegistryCSV(&buf, seq); err != nil {
+	if err := export.WriteRegistryCSV(&buf, seq); err != nil {
 		h.fail(c, err)
 		return
 	}

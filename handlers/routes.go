@@ -110,15 +110,17 @@ func (h *Handler) routes(r *gin.Engine) {
 		r.GET("/dev/mailbox", h.showMailboxPage)
 	}
 
-	// Finance (handlers/finance.go): export batches, downloads, booking
-	// and the JSON view for finance; the settings for finance and
-	// administrators.
+	// Finance (handlers/finance*.go): export batches, downloads, booking,
+	// the reconciliation and the JSON view for finance; the settings for
+	// finance and administrators.
 	fin := r.Group("/finance", h.requireRole(workflow.RoleFinance))
 	fin.GET("", h.showFinanceOverview)
 	fin.POST("/batches", h.createFinanceBatch)
 	fin.GET("/batches/:id", h.showFinanceBatch)
 	fin.GET("/batches/:id/download/:format", h.downloadFinanceBatch)
 	fin.POST("/batches/:id/book", h.bookFinanceBatch)
+	fin.GET("/reconciliation", h.showReconciliation)
+	fin.GET("/reconciliation.csv", h.exportReconciliationCSV)
 	finSettings := r.Group("/finance/settings", h.requireRole(workflow.RoleFinance, workflow.RoleAdmin))
 	finSettings.GET("", h.showFinanceSettings)
 	finSettings.POST("", h.saveFinanceSettings)

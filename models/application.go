@@ -46,9 +46,11 @@ type Application struct {
 	RecommendedOre     int64
 	SpentOre           int64
 	Assessment         string
-	DecisionRef        string
+	DecisionRef        string // the grant's or rejection's reference
 	Motivation         string
 	DecidedAt          *time.Time
+	RevocationRef      string // a revocation's own reference; the grant's stays
+	RevokedAt          *time.Time
 	SubmittedAt        *time.Time
 	DeadlineExtendedTo *time.Time
 	// ContactID is the applicant the university addresses first; nil

@@ -1,81 +1,62 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"mobilityfund/export"
 	"mobilityfund/workflow"
 )
 
-// FinanceSettings say where the pot's money is booked from: the pot's cost
-// centre and project, the accounts of the internal transfer, the voucher
-// text and the organisation's name for file headers. There is one row.
-type FinanceSettings struct {
-	ID                int64
-	Organisation      string
-	PotCostCentre     string
-	PotProject        string
-	PotName           string
-	DebitAccount      string
-	DebitAccountName  string
-	CreditAccount     string
-	CreditAccountName string
-	// VoucherText is a template: {application}, {decision}, {unit},
-	// {title} and {batch} are replaced per line.
-	VoucherText string
-	UpdatedBy   *int64
-	UpdatedAt   time.Time
-}
-
-// TableName names the one-row settings table.
-func (FinanceSettings) TableName() string { return "finance_settings" }
-
-// Complete reports whether batches can be made with these settings.
-func (f FinanceSettings) Complete() bool {
-	return f.Organisation != "" && f.PotCostCentre != "" && f.DebitAccount != "" && f.CreditAccount != "" && f.VoucherText != ""
-}
-
-// FinanceBatch is a set of transfers exported together. Its content never
-// changes after creation: it holds a copy of the settings it was made
-// with, so its files come out the same every time they are downloaded.
+// FinanceBatch is a set of transfers exported together, one voucher in
+// the ledger. Its content never changes after creation: it holds a copy of
+// the ledger setup it was made with, so its files come out the same every
+// time they are downloaded. Its ID is its number: given in the
+// transaction that makes it, one more than the last, so numbers have no
+// gaps.
 type FinanceBatch struct {
-	ID                int64
-	BatchDate         time.Time
-	CreatedBy         int64
-	CreatedByName     string
-	Organisation      string
-	PotCostCentre     string
-	PotProject        string
-	PotName           string
-	DebitAccount      string
-	DebitAccountName  string
-	CreditAccount     string
-	CreditAccountName string
-	LineCount         int
-	TotalOre          int64
-	VoucherNumber     string
-	VoucherDate       *time.Time
-	BookedBy          *int64
-	BookedAt          *time.Time
-	Version           int
-	CreatedAt         time.Time
+	ID             int64
+	BatchDate      time.Time // the day it was made
+	AccountingDate time.Time // the voucher's date, chosen when it was made
+	CreatedBy      int64
+	CreatedByName  string
+	export.Ledger
+	LineCount     int
+	TotalOre      int64
+	BookedSeries  string
+	VoucherNumber string
+	VoucherDate   *time.Time
+	BookedBy      *int64
+	BookedAt      *time.Time
+	Version       int
+	CreatedAt     time.Time
 }
 
 // Booked reports whether finance has recorded the batch as booked.
 func (b FinanceBatch) Booked() bool { return b.BookedAt != nil }
 
+// Voucher is the voucher finance recorded, series and number: "IB 4711".
+func (b FinanceBatch) Voucher() string {
+	return strings.TrimSpace(b.BookedSeries + " " + b.VoucherNumber)
+}
+
 // The kinds of batch line.
 const (
-	LineAward    = "award"
-	LineReversal = "reversal"
+	LineAward    = export.KindAward
+	LineReversal = export.KindReversal
+	LineReturn   = export.KindReturn
 )
 
-// FinanceBatchLine is one transfer: an award, or the reversal of an
-// exported award that was revoked (a negative amount). What it shows is
-// copied from the application and its unit when the batch is made.
+// FinanceBatchLine is one transfer: an award, or money coming back (a
+// negative amount): the reversal of an exported award that was revoked,
+// or the return of unspent money when a report was accepted. Its decision
+// reference and date are its own: the grant's, the revocation's or the
+// accepted report's. What it shows is copied from the application and
+// its unit when the batch is made.
 type FinanceBatchLine struct {
 	ID            int64
 	BatchID       int64
@@ -87,9 +68,11 @@ type FinanceBatchLine struct {
 	DecisionRef   string
 	DecisionDate  *time.Time
 	UnitID        int64
+	UnitCode      string
 	UnitName      string
 	CostCentre    string
 	ProjectCode   string
+	ProjectName   string
 	Activities    string
 	AmountOre     int64
 	VoucherText   string
@@ -142,101 +125,6 @@ func civilDate(t time.Time) time.Time {
 var stockholmTZ = stockholm()
 
 func canFinance(a *Actor) bool { return a.Has(workflow.RoleFinance) }
-
-// FinanceSettings returns the finance settings, or a NotFoundError when
-// the row the migration writes is missing.
-func (s *Store) FinanceSettings(ctx context.Context) (*FinanceSettings, error) {
-	var f FinanceSettings
-	if err := s.conn(ctx).First(&f, 1).Error; err != nil {
-		return nil, notFound(err, "finance settings", 1)
-	}
-	return &f, nil
-}
-
-// FinanceSettingsInput is what the settings form may change.
-type FinanceSettingsInput struct {
-	Organisation      string
-	PotCostCentre     string
-	PotProject        string
-	PotName           string
-	DebitAccount      string
-	DebitAccountName  string
-	CreditAccount     string
-	CreditAccountName string
-	VoucherText       string
-}
-
-// Valid returns a message id per invalid field, empty when all is well.
-func (in *FinanceSettingsInput) Valid() map[string]string {
-	errs := map[string]string{}
-	fields := []struct {
-		name     string
-		v        *string
-		required bool
-		max      int
-		code     bool
-	}{
-		{"organisation", &in.Organisation, true, 200, false},
-		{"pot_cost_centre", &in.PotCostCentre, true, 40, true},
-		{"pot_project", &in.PotProject, false, 40, true},
-		{"pot_name", &in.PotName, true, 100, false},
-		{"debit_account", &in.DebitAccount, true, 20, true},
-		{"debit_account_name", &in.DebitAccountName, true, 100, false},
-		{"credit_account", &in.CreditAccount, true, 20, true},
-		{"credit_account_name", &in.CreditAccountName, true, 100, false},
-		{"voucher_text", &in.VoucherText, true, 200, false},
-	}
-	for _, f := range fields {
-		*f.v = strings.TrimSpace(*f.v)
-		switch {
-		case *f.v == "" && f.required:
-			errs[f.name] = workflow.MsgRequired
-		case len([]rune(*f.v)) > f.max:
-			errs[f.name] = "finance.err.too_long"
-		case f.code && strings.ContainsAny(*f.v, " \t\r\n\"{}"):
-			errs[f.name] = "finance.err.code"
-		case strings.ContainsAny(*f.v, "\r\n"):
-			errs[f.name] = "finance.err.one_line"
-		}
-	}
-	return errs
-}
-
-// SaveFinanceSettings stores new settings with an audit row. It returns
-// workflow.ErrForbidden unless the actor is finance or admin, and a
-// *workflow.ValidationError for invalid input. Batches made earlier keep
-// the settings they were made with.
-func (s *Store) SaveFinanceSettings(ctx context.Context, actor *Actor, in FinanceSettingsInput) (*FinanceSettings, error) {
-	if !canFinance(actor) && !actor.Has(workflow.RoleAdmin) {
-		return nil, workflow.ErrForbidden
-	}
-	if errs := in.Valid(); len(errs) > 0 {
-		return nil, &workflow.ValidationError{Fields: errs}
-	}
-	var out FinanceSettings
-	err := s.WithTx(ctx, func(ctx context.Context) error {
-		tx := s.conn(ctx)
-		now := s.now()
-		f := FinanceSettings{ID: 1, Organisation: in.Organisation, PotCostCentre: in.PotCostCentre,
-			PotProject: in.PotProject, PotName: in.PotName, DebitAccount: in.DebitAccount,
-			DebitAccountName: in.DebitAccountName, CreditAccount: in.CreditAccount,
-			CreditAccountName: in.CreditAccountName, VoucherText: in.VoucherText, UpdatedBy: &actor.User.ID, UpdatedAt: now}
-		res := tx.Model(&FinanceSettings{}).Where("id = 1").Select("*").Omit("id").Updates(&f)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return &NotFoundError{What: "finance settings", ID: 1}
-		}
-		out = f
-		return tx.Create(&AuditEvent{Entity: "finance_settings", EntityID: 1, ActorID: &actor.User.ID,
-			Action: "update_settings", CreatedAt: now}).Error
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
 
 // FinanceBatches lists every batch, newest first. It returns only the
 // database's errors.
@@ -296,15 +184,18 @@ type BatchObject struct {
 }
 
 // FinanceBatchObjects returns the cost centres and projects the lines of
-// a batch use, in one query; a SIE file declares them before the vouchers.
-// It returns only the database's errors.
+// a batch use, in one query; a SIE file declares them before the voucher.
+// A cost centre is named after the first unit that uses it, a project by
+// its own name (its code when it has none). It returns only the
+// database's errors.
 func (s *Store) FinanceBatchObjects(ctx context.Context, batchID int64) ([]BatchObject, error) {
 	var rows []struct {
 		CostCentre  string
 		ProjectCode string
+		ProjectName string
 		UnitName    string
 	}
-	err := s.conn(ctx).Model(&FinanceBatchLine{}).Distinct("cost_centre", "project_code", "unit_name").
+	err := s.conn(ctx).Model(&FinanceBatchLine{}).Distinct("cost_centre", "project_code", "project_name", "unit_name").
 		Where("batch_id = ?", batchID).Order("cost_centre, project_code, unit_name").Scan(&rows).Error
 	if err != nil {
 		return nil, err
@@ -320,7 +211,7 @@ func (s *Store) FinanceBatchObjects(ctx context.Context, batchID int64) ([]Batch
 	}
 	for _, r := range rows {
 		add(1, r.CostCentre, r.UnitName)
-		add(6, r.ProjectCode, r.UnitName)
+		add(6, r.ProjectCode, cmp.Or(r.ProjectName, r.ProjectCode))
 	}
 	return out, nil
 }

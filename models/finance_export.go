@@ -10,103 +10,9 @@ import (
 
 	"gorm.io/gorm"
 
+	"mobilityfund/export"
 	"mobilityfund/workflow"
 )
-
-// BookingInput is what finance records when a batch has been booked.
-type BookingInput struct {
-	VoucherNumber string
-	VoucherDate   time.Time
-}
-
-// Valid returns a message id per invalid field, empty when all is well.
-func (in *BookingInput) Valid() map[string]string {
-	errs := map[string]string{}
-	in.VoucherNumber = strings.TrimSpace(in.VoucherNumber)
-	switch {
-	case in.VoucherNumber == "":
-		errs["voucher_number"] = workflow.MsgRequired
-	case len([]rune(in.VoucherNumber)) > 40 || strings.ContainsAny(in.VoucherNumber, "\r\n"):
-		errs["voucher_number"] = "finance.err.too_long"
-	}
-	if in.VoucherDate.IsZero() {
-		errs["voucher_date"] = "finance.err.date"
-	}
-	return errs
-}
-
-// BookFinanceBatch records that batch id was booked, in one transaction:
-// every application of the batch that still waits for its money goes from
-// granted to booked through the workflow (with its audit row and the
-// applicants' notifications), and the batch gets its voucher. An award
-// revoked after the batch was made is left as it is: its reversal goes in
-// the next batch. It returns workflow.ErrForbidden for anyone but
-// finance, a NotFoundError, a *workflow.ValidationError, a *StaleError
-// when version is not the batch's, a *BatchBookedError when the batch was
-// booked already, and Apply's errors.
-func (s *Store) BookFinanceBatch(ctx context.Context, actor *Actor, id int64, version int, in BookingInput) (*FinanceBatch, error) {
-	if !canFinance(actor) {
-		return nil, workflow.ErrForbidden
-	}
-	if errs := in.Valid(); len(errs) > 0 {
-		return nil, &workflow.ValidationError{Fields: errs}
-	}
-	var out FinanceBatch
-	err := s.WithTx(ctx, func(ctx context.Context) error {
-		tx := s.conn(ctx)
-		var b FinanceBatch
-		if err := s.forUpdate(tx).First(&b, id).Error; err != nil {
-			return notFound(err, "finance batch", id)
-		}
-		if b.BookedAt != nil {
-			return &BatchBookedError{Batch: b.ID, VoucherNumber: b.VoucherNumber, BookedAt: *b.BookedAt}
-		}
-		if b.Version != version {
-			return &StaleError{Have: version, Current: b.Version}
-		}
-		var apps []struct {
-			ID      int64
-			Version int
-			State   workflow.State
-		}
-		err := tx.Table("applications").Select("applications.id, applications.version, applications.state").
-			Joins("JOIN finance_batch_lines ON finance_batch_lines.application_id = applications.id").
-			Where("finance_batch_lines.batch_id = ? AND finance_batch_lines.kind = ?", id, LineAward).
-			Order("applications.id").Scan(&apps).Error
-		if err != nil {
-			return err
-		}
-		date := civilDate(in.VoucherDate)
-		comment := "Verifikation " + in.VoucherNumber + " " + date.Format(time.DateOnly) +
-			" (batch " + strconv.FormatInt(id, 10) + ")"
-		for _, a := range apps {
-			if a.State != workflow.StateGranted {
-				continue
-			}
-			if _, err := s.Apply(ctx, a.ID, a.Version, actor, workflow.ActionBook, workflow.Input{Comment: comment}); err != nil {
-				return fmt.Errorf("book application %d: %w", a.ID, err)
-			}
-		}
-		now := s.now()
-		res := tx.Model(&FinanceBatch{}).Where("id = ? AND version = ? AND booked_at IS NULL", id, version).
-			Updates(map[string]any{"voucher_number": in.VoucherNumber, "voucher_date": date,
-				"booked_by": actor.User.ID, "booked_at": now, "version": version + 1})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return &StaleError{Have: version, Current: version + 1}
-		}
-		b.VoucherNumber, b.VoucherDate, b.BookedBy, b.BookedAt, b.Version = in.VoucherNumber, &date, &actor.User.ID, &now, version+1
-		out = b
-		return tx.Create(&AuditEvent{Entity: "finance_batch", EntityID: id, ActorID: &actor.User.ID, Action: "book_batch",
-			Comment: comment, AmountOre: b.TotalOre, CreatedAt: now}).Error
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
 
 // FinancePending is what the next batch would hold.
 type FinancePending struct {
@@ -116,12 +22,25 @@ type FinancePending struct {
 	Lines []FinanceBatchLine
 	// MissingCostCentre names units whose lines have no cost centre.
 	MissingCostCentre []string
+	// Warnings list every line (and the settings, with ApplicationID 0)
+	// whose text a SIE file cannot hold as it is, so that finance can
+	// fix it before the batch is made.
+	Warnings []TextWarning
 }
 
-// PendingFinance previews the next batch: awards no batch holds yet and
-// reversals of exported awards that were revoked, with their sum and the
-// first limit lines. It returns workflow.ErrForbidden for anyone but
-// finance.
+// TextWarning names the characters of one line's texts that code page
+// 437 lacks, and what the SIE file will hold instead.
+type TextWarning struct {
+	ApplicationID int64
+	Reference     string
+	Changes       []export.Change
+}
+
+// PendingFinance previews the next batch: awards no batch holds yet, and
+// money coming back that no batch has moved yet (reversals of revoked
+// awards, returns after accepted reports), with their sum, the first
+// limit lines, and the texts a SIE file would change. It returns
+// workflow.ErrForbidden for anyone but finance.
 func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*FinancePending, error) {
 	if !canFinance(actor) {
 		return nil, workflow.ErrForbidden
@@ -131,6 +50,9 @@ func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*F
 		return nil, err
 	}
 	p := &FinancePending{}
+	if c := export.SIEChanges(set.Organisation + set.PotName + set.PotAccountName + set.UnitAccountName + actor.User.Name); len(c) > 0 {
+		p.Warnings = append(p.Warnings, TextWarning{Changes: c})
+	}
 	err = s.eachPending(ctx, set, 0, func(lines []FinanceBatchLine) error {
 		for _, l := range lines {
 			p.Count++
@@ -141,20 +63,55 @@ func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*F
 			if len(p.Lines) < limit {
 				p.Lines = append(p.Lines, l)
 			}
+			if c := export.SIEChanges(l.VoucherText + l.UnitName + l.ProjectName + l.CostCentre + l.ProjectCode); len(c) > 0 {
+				p.Warnings = append(p.Warnings, TextWarning{ApplicationID: l.ApplicationID, Reference: l.Reference, Changes: c})
+			}
 		}
 		return nil
 	})
 	return p, err
 }
 
-// CreateFinanceBatch puts everything pending into a new batch, in one
-// transaction that holds the settings row locked, so that concurrent
-// exports queue and none puts an award in two batches (a unique index on
-// application and kind guards the same rule). It returns
-// workflow.ErrForbidden for anyone but finance,
-// ErrFinanceSettingsIncomplete, *MissingCostCentreError,
+// BatchInput is what finance chooses when making a batch.
+type BatchInput struct {
+	// AccountingDate is the voucher's date; zero means today in the
+	// university's time zone.
+	AccountingDate time.Time
+}
+
+// The message ids of a refused accounting date.
+const (
+	MsgYearClosed = "finance.err.year_closed"
+	MsgDateFar    = "finance.err.date_far"
+)
+
+// checkAccountingDate refuses a date in a fiscal year finance has closed,
+// and one after the end of the fiscal year that follows today's (a batch
+// made on 31 December may be dated in either year; nothing is booked
+// further ahead).
+func checkAccountingDate(set *FinanceSettings, date, today time.Time) error {
+	_, _, year := set.FiscalYear(date)
+	_, last, _ := set.FiscalYear(today)
+	switch {
+	case set.ClosedThrough != 0 && year <= set.ClosedThrough:
+		return &workflow.ValidationError{Fields: map[string]string{"accounting_date": MsgYearClosed}}
+	case date.After(last.AddDate(1, 0, 0)):
+		return &workflow.ValidationError{Fields: map[string]string{"accounting_date": MsgDateFar}}
+	}
+	return nil
+}
+
+// CreateFinanceBatch puts everything pending into a new batch, dated on
+// in's accounting date, in one transaction that holds the settings row
+// locked, so that concurrent exports queue and none puts an award in two
+// batches (a unique index on application and kind guards the same rule).
+// The batch's number is one more than the last batch's, given inside that
+// transaction, so a refused batch takes no number and the numbers have no
+// gaps. It returns workflow.ErrForbidden for anyone but finance,
+// ErrFinanceSettingsIncomplete, a *workflow.ValidationError for a date in
+// a closed year or too far ahead, *MissingCostCentreError,
 // ErrNothingToExport, or ErrExportConflict.
-func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor) (*FinanceBatch, error) {
+func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor, in BatchInput) (*FinanceBatch, error) {
 	if !canFinance(actor) {
 		return nil, workflow.ErrForbidden
 	}
@@ -169,13 +126,20 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor) (*FinanceB
 			return ErrFinanceSettingsIncomplete
 		}
 		now := s.now()
-		b := FinanceBatch{BatchDate: civilDate(now), CreatedBy: actor.User.ID, CreatedByName: actor.User.Name,
-			Organisation: set.Organisation, PotCostCentre: set.PotCostCentre, PotProject: set.PotProject,
-			PotName: set.PotName, DebitAccount: set.DebitAccount, DebitAccountName: set.DebitAccountName,
-			CreditAccount: set.CreditAccount, CreditAccountName: set.CreditAccountName, Version: 1, CreatedAt: now}
-		if err := tx.Create(&b).Error; err != nil {
+		today := civilDate(now)
+		date := today
+		if !in.AccountingDate.IsZero() {
+			date = civilDate(in.AccountingDate)
+		}
+		if err := checkAccountingDate(&set, date, today); err != nil {
 			return err
 		}
+		var last int64
+		if err := tx.Model(&FinanceBatch{}).Select("COALESCE(MAX(id), 0)").Scan(&last).Error; err != nil {
+			return err
+		}
+		b := FinanceBatch{ID: last + 1, BatchDate: today, AccountingDate: date, CreatedBy: actor.User.ID,
+			CreatedByName: actor.User.Name, Ledger: set.Ledger, Version: 1, CreatedAt: now}
 		var missing []string
 		err := s.eachPending(ctx, &set, b.ID, func(lines []FinanceBatchLine) error {
 			for i := range lines {
@@ -188,6 +152,12 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor) (*FinanceB
 			}
 			if len(missing) > 0 {
 				return nil
+			}
+			if b.LineCount == len(lines) {
+				// The first chunk: the batch row goes in before its lines.
+				if err := tx.Create(&b).Error; err != nil {
+					return err
+				}
 			}
 			err := tx.CreateInBatches(lines, 200).Error
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -209,7 +179,7 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor) (*FinanceB
 		}
 		out = b
 		return tx.Create(&AuditEvent{Entity: "finance_batch", EntityID: b.ID, ActorID: &actor.User.ID, Action: "create_batch",
-			Comment: strconv.Itoa(b.LineCount) + " lines", AmountOre: b.TotalOre, CreatedAt: now}).Error
+			Comment: strconv.Itoa(b.LineCount) + " lines, " + date.Format(time.DateOnly), AmountOre: b.TotalOre, CreatedAt: now}).Error
 	})
 	if err != nil {
 		return nil, err
@@ -226,59 +196,100 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-// pendingRow is an application whose money a batch has yet to move.
-type pendingRow struct {
-	ID          int64
-	UnitID      int64
-	CreatedAt   time.Time
-	Title       string
-	DecisionRef string
-	DecidedAt   *time.Time
-	State       workflow.State
-	GrantedOre  int64
-	ReturnedOre int64
-	ExportedOre int64
+// moneyRow is an application's money as the app and the batches see it.
+type moneyRow struct {
+	ID            int64
+	CallID        int64
+	UnitID        int64
+	CreatedAt     time.Time
+	Title         string
+	DecisionRef   string
+	DecidedAt     *time.Time
+	RevocationRef string
+	RevokedAt     *time.Time
+	AcceptedAt    *time.Time
+	State         workflow.State
+	GrantedOre    int64
+	ReturnedOre   int64
+	StandingOre   int64 // what it holds of the pot
+	ExportedOre   int64 // what its batch lines add up to
+	BookedOre     int64 // what its lines in booked batches add up to
+	HasAward      bool
+}
+
+// moneyRows reads up to exportChunk applications with id above after
+// that match where (SQL over standingSQL and exportedSQL, which uses the
+// named argument @holding), in id order.
+func (s *Store) moneyRows(ctx context.Context, where string, after int64) ([]moneyRow, error) {
+	args := map[string]any{"holding": moneyStates(), "award": LineAward}
+	var rows []moneyRow
+	err := s.conn(ctx).Table("applications").Select("applications.id, applications.call_id, applications.unit_id, "+
+		"applications.created_at, applications.title, applications.decision_ref, applications.decided_at, "+
+		"applications.revocation_ref, applications.revoked_at, application_reports.accepted_at, applications.state, "+
+		"applications.granted_ore, applications.returned_ore, "+
+		standingSQL+" AS standing_ore, "+exportedSQL+" AS exported_ore, "+bookedSQL+" AS booked_ore, "+
+		"EXISTS (SELECT 1 FROM finance_batch_lines l WHERE l.application_id = applications.id AND l.kind = @award) AS has_award", args).
+		Joins("LEFT JOIN application_reports ON application_reports.application_id = applications.id").
+		Where(where, args).Where("applications.id > ?", after).
+		Order("applications.id").Limit(exportChunk).Scan(&rows).Error
+	return rows, err
 }
 
 // exportChunk is how many applications an export reads at a time.
 const exportChunk = 500
 
-// pendingWhere selects granted applications without an award line, and
-// revoked ones with an award line but no reversal yet.
-const pendingWhere = "(applications.state = @granted AND applications.granted_ore > applications.returned_ore AND NOT EXISTS " +
-	"(SELECT 1 FROM finance_batch_lines l WHERE l.application_id = applications.id AND l.kind = @award)) OR " +
-	"(applications.state = @revoked AND EXISTS " +
-	"(SELECT 1 FROM finance_batch_lines l WHERE l.application_id = applications.id AND l.kind = @award) AND NOT EXISTS " +
-	"(SELECT 1 FROM finance_batch_lines l WHERE l.application_id = applications.id AND l.kind = @reversal))"
+// standingSQL is what an application holds of the pot (granted less
+// returned while it holds money), and exportedSQL what its batch lines
+// have moved so far; a batch moves the difference.
+const (
+	standingSQL = "(CASE WHEN applications.state IN @holding THEN applications.granted_ore - applications.returned_ore ELSE 0 END)"
+	exportedSQL = "(SELECT COALESCE(SUM(l.amount_ore), 0) FROM finance_batch_lines l WHERE l.application_id = applications.id)"
+	bookedSQL   = "(SELECT COALESCE(SUM(l.amount_ore), 0) FROM finance_batch_lines l " +
+		"JOIN finance_batches b ON b.id = l.batch_id WHERE l.application_id = applications.id AND b.booked_at IS NOT NULL)"
+)
 
-// reversalPrefix starts the voucher text of a reversal. Files are
-// Swedish whoever downloads them.
-const reversalPrefix = "Återföring "
+// The voucher text of money coming back starts with what it is. Files
+// are Swedish whoever downloads them.
+const (
+	reversalPrefix = "Återföring "
+	returnPrefix   = "Återbetalning "
+	// returnRefPrefix names the accepted report a return comes from; the
+	// report has no reference of its own in the registry.
+	returnRefPrefix = "Återrapport "
+)
+
+// nextLine is the line that moves an application's difference, or false
+// when the difference is not one a batch can move (a second award, or
+// money coming back that never left): the reconciliation shows those.
+func nextLine(r moneyRow) (kind, ref string, date *time.Time, amount int64, ok bool) {
+	amount = r.StandingOre - r.ExportedOre
+	number := ApplicationNumber(r.CreatedAt.Year(), r.ID)
+	switch {
+	case amount > 0 && !r.HasAward:
+		return LineAward, r.DecisionRef, r.DecidedAt, amount, true
+	case amount < 0 && r.HasAward && r.State == workflow.StateRevoked:
+		return LineReversal, r.RevocationRef, r.RevokedAt, amount, true
+	case amount < 0 && r.HasAward:
+		return LineReturn, returnRefPrefix + number, r.AcceptedAt, amount, true
+	}
+	return "", "", nil, 0, false
+}
 
 // eachPending calls fn with the pending lines, a chunk at a time in
 // application order, filled in from the application, its unit and the
 // settings. batch numbers the voucher texts (0 for a preview). A line
 // whose unit has no cost centre, on itself or above, has an empty one.
 func (s *Store) eachPending(ctx context.Context, set *FinanceSettings, batch int64, fn func([]FinanceBatchLine) error) error {
-	db := s.conn(ctx)
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
 		return err
 	}
-	args := map[string]any{"granted": workflow.StateGranted, "revoked": workflow.StateRevoked,
-		"award": LineAward, "reversal": LineReversal}
 	batchText := ""
 	if batch > 0 {
 		batchText = strconv.FormatInt(batch, 10)
 	}
 	for after := int64(0); ; {
-		var rows []pendingRow
-		err := db.Table("applications").Select("applications.id, applications.unit_id, applications.created_at, "+
-			"applications.title, applications.decision_ref, applications.decided_at, applications.state, "+
-			"applications.granted_ore, applications.returned_ore, "+
-			"(SELECT COALESCE(SUM(l.amount_ore), 0) FROM finance_batch_lines l WHERE l.application_id = applications.id) AS exported_ore").
-			Where("("+pendingWhere+")", args).Where("applications.id > ?", after).
-			Order("applications.id").Limit(exportChunk).Scan(&rows).Error
+		rows, err := s.moneyRows(ctx, "("+standingSQL+" <> "+exportedSQL+")", after)
 		if err != nil || len(rows) == 0 {
 			return err
 		}
@@ -293,28 +304,26 @@ func (s *Store) eachPending(ctx context.Context, set *FinanceSettings, batch int
 		}
 		lines := make([]FinanceBatchLine, 0, len(rows))
 		for _, r := range rows {
-			kind, amount := LineAward, r.GrantedOre-r.ReturnedOre
-			if r.State == workflow.StateRevoked {
-				kind, amount = LineReversal, amount-r.ExportedOre
-				if amount > 0 {
-					continue
-				}
-			}
-			if amount == 0 {
+			kind, ref, date, amount, ok := nextLine(r)
+			if !ok {
 				continue
 			}
 			unit, _ := chart.Unit(r.UnitID)
 			l := FinanceBatchLine{ApplicationID: r.ID, Kind: kind, Reference: ApplicationNumber(r.CreatedAt.Year(), r.ID),
-				Title: r.Title, DecisionRef: r.DecisionRef, UnitID: r.UnitID, UnitName: unit.NameSV,
-				CostCentre: costCentreOf(chart, r.UnitID), ProjectCode: unit.ProjectCode, Activities: labels[r.ID], AmountOre: amount}
-			if r.DecidedAt != nil {
-				d := civilDate(*r.DecidedAt)
+				Title: r.Title, DecisionRef: ref, UnitID: r.UnitID, UnitCode: unit.Code, UnitName: unit.NameSV,
+				CostCentre: costCentreOf(chart, r.UnitID), ProjectCode: unit.ProjectCode, ProjectName: unit.ProjectName,
+				Activities: labels[r.ID], AmountOre: amount}
+			if date != nil {
+				d := civilDate(*date)
 				l.DecisionDate = &d
 			}
 			l.VoucherText = strings.NewReplacer("{application}", l.Reference, "{decision}", l.DecisionRef,
 				"{unit}", l.UnitName, "{title}", l.Title, "{batch}", batchText).Replace(set.VoucherText)
-			if kind == LineReversal {
+			switch kind {
+			case LineReversal:
 				l.VoucherText = reversalPrefix + l.VoucherText
+			case LineReturn:
+				l.VoucherText = returnPrefix + l.VoucherText
 			}
 			lines = append(lines, l)
 		}

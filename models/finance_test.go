@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"mobilityfund/export"
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
@@ -34,8 +35,8 @@ func newFinanceFixture(t *testing.T, s *models.Store) *financeFixture {
 	f := &financeFixture{t: t, s: s, ctx: ctx}
 	f.peter, f.karin, f.anna = f.actor("peter"), f.actor("karin"), f.actor("anna")
 	_, err := s.SaveFinanceSettings(ctx, f.peter, models.FinanceSettingsInput{
-		Organisation: "Örebro universitet", PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
-		DebitAccount: "4010", DebitAccountName: "Interna bidrag", CreditAccount: "4010", CreditAccountName: "Interna bidrag",
+		Ledger: export.Ledger{Organisation: "Örebro universitet", PotCostCentre: "9100", PotProject: "MOBPOT", PotName: "Mobilitetsfonden",
+			UnitAccount: "4010", UnitAccountName: "Interna bidrag", PotAccount: "4010", PotAccountName: "Interna bidrag"},
 		VoucherText: "MF {application} {decision} batch {batch}",
 	})
 	if err != nil {
@@ -79,7 +80,7 @@ func TestFinanceExportAndBooking(t *testing.T) {
 		ctx := f.ctx
 		nt := f.app(workflow.StateGranted)
 
-		if _, err := s.CreateFinanceBatch(ctx, f.anna); !errors.Is(err, workflow.ErrForbidden) {
+		if _, err := s.CreateFinanceBatch(ctx, f.anna, models.BatchInput{}); !errors.Is(err, workflow.ErrForbidden) {
 			t.Fatalf("applicant creating a batch: %v", err)
 		}
 		p, err := s.PendingFinance(ctx, f.peter, 10)
@@ -87,7 +88,7 @@ func TestFinanceExportAndBooking(t *testing.T) {
 			t.Fatalf("pending = %+v, %v", p, err)
 		}
 
-		b1, err := s.CreateFinanceBatch(ctx, f.peter)
+		b1, err := s.CreateFinanceBatch(ctx, f.peter, models.BatchInput{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +101,7 @@ func TestFinanceExportAndBooking(t *testing.T) {
 		if want := "MF " + nt.Number() + " ORU 2026/01234 batch " + strconv.FormatInt(b1.ID, 10); l1[0].VoucherText != want {
 			t.Errorf("voucher text %q, want %q", l1[0].VoucherText, want)
 		}
-		if _, err := s.CreateFinanceBatch(ctx, f.peter); !errors.Is(err, models.ErrNothingToExport) {
+		if _, err := s.CreateFinanceBatch(ctx, f.peter, models.BatchInput{}); !errors.Is(err, models.ErrNothingToExport) {
 			t.Fatalf("second batch with nothing new: %v", err)
 		}
 
@@ -110,7 +111,7 @@ func TestFinanceExportAndBooking(t *testing.T) {
 			workflow.Input{AmountOre: 90_000_00, DecisionRef: "ORU 2026/02000", Comment: "Beviljas."}); err != nil {
 			t.Fatal(err)
 		}
-		b2, err := s.CreateFinanceBatch(ctx, f.peter)
+		b2, err := s.CreateFinanceBatch(ctx, f.peter, models.BatchInput{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +155,7 @@ func TestFinanceExportAndBooking(t *testing.T) {
 		if err != nil || p.Count != 1 || p.TotalOre != -180_000_00 {
 			t.Fatalf("pending after revocation = %+v, %v", p, err)
 		}
-		b3, err := s.CreateFinanceBatch(ctx, f.peter)
+		b3, err := s.CreateFinanceBatch(ctx, f.peter, models.BatchInput{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +163,7 @@ func TestFinanceExportAndBooking(t *testing.T) {
 		if len(l3) != 1 || l3[0].Kind != models.LineReversal || l3[0].AmountOre != -180_000_00 || l3[0].ApplicationID != nt.ID {
 			t.Fatalf("batch 3 lines = %+v", l3)
 		}
-		if _, err := s.CreateFinanceBatch(ctx, f.peter); !errors.Is(err, models.ErrNothingToExport) {
+		if _, err := s.CreateFinanceBatch(ctx, f.peter, models.BatchInput{}); !errors.Is(err, models.ErrNothingToExport) {
 			t.Fatalf("after the reversal: %v", err)
 		}
 
@@ -176,7 +177,7 @@ func TestFinanceExportAndBooking(t *testing.T) {
 		if _, err := s.BookFinanceBatch(ctx, f.peter, b2.ID, b2.Version, models.BookingInput{VoucherNumber: "RD-4713", VoucherDate: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		b4, err := s.CreateFinanceBatch(ctx, f.peter)
+		b4, err := s.CreateFinanceBatch(ctx, f.peter, models.BatchInput{})
 		if err != nil || b4.TotalOre != -90_000_00 {
 			t.Fatalf("batch 4 = %+v, %v", b4, err)
 		}
@@ -199,9 +200,9 @@ func TestFinanceSettingsValidation(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFinanceFixture(t, s)
-		_, err := s.SaveFinanceSettings(f.ctx, f.peter, models.FinanceSettingsInput{DebitAccount: "40 10"})
+		_, err := s.SaveFinanceSettings(f.ctx, f.peter, models.FinanceSettingsInput{Ledger: export.Ledger{UnitAccount: "40 10"}})
 		var ve *workflow.ValidationError
-		if !errors.As(err, &ve) || ve.Fields["debit_account"] != "finance.err.code" || ve.Fields["organisation"] != workflow.MsgRequired {
+		if !errors.As(err, &ve) || ve.Fields["unit_account"] != "finance.err.code" || ve.Fields["organisation"] != workflow.MsgRequired {
 			t.Fatalf("err = %v", err)
 		}
 		if _, err := s.SaveFinanceSettings(f.ctx, f.anna, models.FinanceSettingsInput{}); !errors.Is(err, workflow.ErrForbidden) {
@@ -236,7 +237,7 @@ func TestFinanceConcurrentBatches(t *testing.T) {
 		errs := make([]error, 8)
 		for i := range errs {
 			wg.Go(func() {
-				_, errs[i] = s.CreateFinanceBatch(f.ctx, f.peter)
+				_, errs[i] = s.CreateFinanceBatch(f.ctx, f.peter, models.BatchInput{})
 			})
 		}
 		wg.Wait()

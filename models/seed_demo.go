@@ -36,6 +36,14 @@ var demoUnits = []demoUnit{
 	{"HR", "HR-avdelningen", "Human Resources Office", KindDivision, "", "9410", ""},
 }
 
+// demoProjectNames name the demo units' projects, as finance's project
+// register would.
+var demoProjectNames = map[string]string{
+	"P1110-MOB": "Utlandsmobilitet HUMUS",
+	"P2120-INT": "Internationalisering IHV",
+	"P3120-MOB": "Utlandsmobilitet NT",
+}
+
 // demoPerson is a demo user; the role's unit is "" for university-wide.
 // A positive startsInDays makes the grant begin that many days after the
 // seeding, as for a substitute who takes over later.
@@ -171,7 +179,7 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 		units := map[string]int64{}
 		for _, d := range demoUnits {
 			u := OrgUnit{Code: d.code, NameSV: d.sv, NameEN: d.en, Kind: d.kind, CostCentre: d.costCentre,
-				ProjectCode: d.project, CreatedAt: now, UpdatedAt: now}
+				ProjectCode: d.project, ProjectName: demoProjectNames[d.project], CreatedAt: now, UpdatedAt: now}
 			if d.parent != "" {
 				p := units[d.parent]
 				u.ParentID = &p

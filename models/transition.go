@@ -67,6 +67,8 @@ func (s *Store) Apply(ctx context.Context, id int64, version int, actor *Actor, 
 			app.SubmittedAt = &now
 		case workflow.ActionGrant, workflow.ActionReject:
 			app.DecidedAt = &now
+		case workflow.ActionRevoke:
+			app.RevokedAt = &now
 		}
 		res := tx.Model(&Application{}).Where("id = ? AND version = ?", id, version).Updates(changedColumns(&before, &app))
 		if res.Error != nil {
@@ -127,9 +129,11 @@ func changedColumns(before, after *Application) map[string]any {
 	set("spent_ore", before.SpentOre != after.SpentOre, after.SpentOre)
 	set("assessment", before.Assessment != after.Assessment, after.Assessment)
 	set("decision_ref", before.DecisionRef != after.DecisionRef, after.DecisionRef)
+	set("revocation_ref", before.RevocationRef != after.RevocationRef, after.RevocationRef)
 	set("motivation", before.Motivation != after.Motivation, after.Motivation)
 	set("submitted_at", !equalTime(before.SubmittedAt, after.SubmittedAt), after.SubmittedAt)
 	set("decided_at", !equalTime(before.DecidedAt, after.DecidedAt), after.DecidedAt)
+	set("revoked_at", !equalTime(before.RevokedAt, after.RevokedAt), after.RevokedAt)
 	set("deadline_extended_to", !equalTime(before.DeadlineExtendedTo, after.DeadlineExtendedTo), after.DeadlineExtendedTo)
 	return cols
 }
@@ -226,7 +230,7 @@ func (s *Store) applicationFacts(ctx context.Context, app *Application, chart *O
 		ID: app.ID, State: app.State, UnitID: app.UnitID, UnitPath: chart.Path(app.UnitID), CreatedBy: app.CreatedBy,
 		RequestedOre: app.RequestedOre, GrantedOre: app.GrantedOre, ReturnedOre: app.ReturnedOre,
 		RecommendedOre: app.RecommendedOre, SpentOre: app.SpentOre,
-		Assessment: app.Assessment, DecisionRef: app.DecisionRef, Motivation: app.Motivation,
+		Assessment: app.Assessment, DecisionRef: app.DecisionRef, RevocationRef: app.RevocationRef, Motivation: app.Motivation,
 		Title: app.Title, Summary: app.Summary, Purpose: app.Purpose,
 		BudgetLines: int(counts.Lines), Activities: int(counts.Activities), TargetLevels: app.Levels(),
 		Considerations: [5]string{app.ConsiderationQuality, app.ConsiderationResponsibility,
@@ -248,7 +252,7 @@ func workflowCall(c *Call) workflow.Call {
 func applyOutcome(app *Application, w workflow.Application) {
 	app.State = w.State
 	app.GrantedOre, app.ReturnedOre, app.RecommendedOre, app.SpentOre = w.GrantedOre, w.ReturnedOre, w.RecommendedOre, w.SpentOre
-	app.Assessment, app.DecisionRef, app.Motivation = w.Assessment, w.DecisionRef, w.Motivation
+	app.Assessment, app.DecisionRef, app.RevocationRef, app.Motivation = w.Assessment, w.DecisionRef, w.RevocationRef, w.Motivation
 	if !w.DeadlineExtendedTo.IsZero() {
 		t := w.DeadlineExtendedTo
 		app.DeadlineExtendedTo = &t

@@ -22,8 +22,8 @@ const (
 )
 
 // OrgUnit is a faculty, institution, administrative division or central
-// function. Cost centre and project code are where finance books money
-// awarded to it.
+// function. Cost centre and project are where finance books money
+// awarded to it; the project's name names it in SIE files.
 type OrgUnit struct {
 	ID          int64
 	Code        string
@@ -33,6 +33,7 @@ type OrgUnit struct {
 	ParentID    *int64
 	CostCentre  string
 	ProjectCode string
+	ProjectName string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }

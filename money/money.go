@@ -145,22 +145,11 @@ func allDigits(s string) bool {
 // with no-break spaces (öre only when there are any: "1 234,50 kr"),
 // English "SEK 1,234,567" ("SEK 1,234.50").
 func Format(ore int64, lang string) string {
-	neg := ore < 0
-	if neg {
-		ore = -ore
-	}
-	kr, rest := ore/100, ore%100
 	sep, dec := "\u00a0", ","
 	if lang == "en" {
 		sep, dec = ",", "."
 	}
-	s := group(strconv.FormatInt(kr, 10), sep)
-	if rest != 0 {
-		s += dec + pad2(rest)
-	}
-	if neg {
-		s = "\u2212" + s
-	}
+	s := digits(ore, "\u2212", sep, dec, false)
 	if lang == "en" {
 		return "SEK\u00a0" + s
 	}
@@ -170,37 +159,52 @@ func Format(ore int64, lang string) string {
 // FormatPlain writes an amount for a form field, without grouping or
 // currency, in a form Parse reads back: "1234,50" (Swedish) or "1234.50".
 func FormatPlain(ore int64, lang string) string {
-	if ore%100 == 0 {
-		return strconv.FormatInt(ore/100, 10)
-	}
 	dec := ","
 	if lang == "en" {
 		dec = "."
 	}
-	return strconv.FormatInt(ore/100, 10) + dec + pad2(ore%100)
+	return digits(ore, "-", "", dec, false)
 }
 
-func pad2(n int64) string {
-	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
-	}
-	return strconv.FormatInt(n, 10)
+// Decimal writes an amount in kronor with exactly two decimals after sep
+// and no grouping: "-1234.50" or "1234,00". Files use it (CSV for Swedish
+// Excel with a comma, SIE with a point) because every program reads it.
+func Decimal(ore int64, sep byte) string {
+	return digits(ore, "-", "", string(sep), true)
 }
 
-func group(digits, sep string) string {
-	if len(digits) <= 3 {
-		return digits
+// digits is the one place where öre become text: the kronor grouped by
+// group (none when empty), then dec and two öre digits when there are öre
+// or always is set, with minus in front of a negative amount.
+func digits(ore int64, minus, group, dec string, always bool) string {
+	neg := ore < 0
+	u := uint64(ore)
+	if neg {
+		u = -u
 	}
+	kr, rest := u/100, u%100
 	var b strings.Builder
-	lead := len(digits) % 3
-	if lead > 0 {
-		b.WriteString(digits[:lead])
+	if neg {
+		b.WriteString(minus)
 	}
-	for i := lead; i < len(digits); i += 3 {
-		if b.Len() > 0 {
-			b.WriteString(sep)
+	s := strconv.FormatUint(kr, 10)
+	if group == "" {
+		b.WriteString(s)
+	} else {
+		lead := len(s) % 3
+		if lead == 0 {
+			lead = 3
 		}
-		b.WriteString(digits[i : i+3])
+		b.WriteString(s[:lead])
+		for i := lead; i < len(s); i += 3 {
+			b.WriteString(group)
+			b.WriteString(s[i : i+3])
+		}
+	}
+	if rest != 0 || always {
+		b.WriteString(dec)
+		b.WriteByte(byte('0' + rest/10))
+		b.WriteByte(byte('0' + rest%10))
 	}
 	return b.String()
 }

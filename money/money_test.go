@@ -153,3 +153,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestDecimal(t *testing.T) {
+	t.Parallel()
+	for ore, want := range map[int64]string{0: "0.00", 5: "0.05", 123450: "1234.50", -5000050: "-50000.50",
+		-9223372036854775808: "-92233720368547758.08", 300000000: "3000000.00"} {
+		if got := Decimal(ore, '.'); got != want {
+			t.Errorf("Decimal(%d) = %q, want %q", ore, got, want)
+		}
+	}
+	if got := Decimal(-123456, ','); got != "-1234,56" {
+		t.Errorf("Decimal with a comma = %q", got)
+	}
+	if got := FormatPlain(-123450, "sv"); got != "-1234,50" {
+		t.Errorf("FormatPlain of a negative amount with öre = %q", got)
+	}
+}

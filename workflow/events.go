@@ -22,6 +22,7 @@ const (
 	EventBooked              Event = "booked"
 	EventReported            Event = "reported"
 	EventReportAccepted      Event = "report_accepted"
+	EventReturnWaiting       Event = "return_waiting" // finance: money came back and waits for the next batch
 	EventReportRevision      Event = "report_revision"
 	EventDeadlineExtended    Event = "deadline_extended"
 )
@@ -47,7 +48,7 @@ func Events() []Event {
 		EventAwaitingEndorsement, EventAwaitingReview, EventSubmitted, EventWithdrawn, EventEndorsed,
 		EventReturned, EventAwaitingDecision, EventSentBack, EventGranted, EventDecided,
 		EventAwaitingBooking, EventRejected, EventRevoked, EventBooked, EventReported,
-		EventReportAccepted, EventReportRevision, EventDeadlineExtended,
+		EventReportAccepted, EventReturnWaiting, EventReportRevision, EventDeadlineExtended,
 		EventReminderCallDeadline, EventReminderReportDue, EventReminderReportOverdue, EventReminderDecisionWaiting,
 		EventComment, EventInternalNote,
 	}

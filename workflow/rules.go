@@ -210,9 +210,11 @@ func applyGrant(a *Application, in Input) int64 {
 }
 
 // applyRevoke gives back everything not reported as spent. The
-// revocation's motivation is kept in the audit trail beside the grant's.
+// revocation has its own reference: the grant's reference and motivation
+// stay as they were, and the revocation's motivation is in the audit
+// trail beside the grant's.
 func applyRevoke(a *Application, in Input) int64 {
-	a.DecisionRef = strings.TrimSpace(in.DecisionRef)
+	a.RevocationRef = strings.TrimSpace(in.DecisionRef)
 	return giveBack(a, a.GrantedOre-a.SpentOre)
 }
 

@@ -25,6 +25,9 @@ type transition struct {
 	// the call's committed sum moves.
 	apply   func(*Application, Input) int64
 	notices []noticeRule
+	// onReturn are notices sent only when the action gives money back to
+	// the pot, so that finance hears of every return it must book.
+	onReturn []noticeRule
 }
 
 type noticeRule struct {
@@ -87,8 +90,9 @@ var transitions = []transition{
 		check: checkReport, apply: func(a *Application, in Input) int64 { a.SpentOre = in.AmountOre; return 0 },
 		notices: []noticeRule{{EventReported, RecipientCoordinators, ""}}},
 	{action: ActionAcceptReport, role: RoleCoordinator, from: []State{StateReported}, to: StateClosed, impartial: true,
-		apply:   func(a *Application, _ Input) int64 { return giveBack(a, a.GrantedOre-a.SpentOre) },
-		notices: []noticeRule{{EventReportAccepted, RecipientApplicants, ""}}},
+		apply:    func(a *Application, _ Input) int64 { return giveBack(a, a.GrantedOre-a.SpentOre) },
+		notices:  []noticeRule{{EventReportAccepted, RecipientApplicants, ""}},
+		onReturn: []noticeRule{{EventReturnWaiting, RecipientFinance, ""}}},
 	{action: ActionRequestRevision, role: RoleCoordinator, from: []State{StateReported}, to: StateReportRevision, impartial: true,
 		check: needComment, notices: []noticeRule{{EventReportRevision, RecipientApplicants, ""}}},
 	{action: ActionExtendDeadline, role: RoleCoordinator, from: []State{StateDraft}, impartial: true,
@@ -197,7 +201,11 @@ func Decide(app Application, call Call, actor Actor, action Action, in Input) (O
 		out.App.State = t.to
 	}
 	out.Audit = AuditEntry{Action: action, From: app.State, To: out.App.State, Comment: in.Comment}
-	for _, n := range t.notices {
+	rules := t.notices
+	if out.CommittedDelta < 0 {
+		rules = append(slices.Clip(rules), t.onReturn...)
+	}
+	for _, n := range rules {
 		if n.when == "" || n.when == out.App.State {
 			out.Notices = append(out.Notices, Notice{Event: n.event, To: Recipient{Kind: n.to}})
 		}

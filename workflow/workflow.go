@@ -122,7 +122,8 @@ type Application struct {
 	RecommendedOre     int64
 	SpentOre           int64 // as reported
 	Assessment         string
-	DecisionRef        string
+	DecisionRef        string // the reference of the grant or rejection
+	RevocationRef      string // the reference of a revocation
 	Motivation         string
 	DeadlineExtendedTo time.Time
 

@@ -103,12 +103,7 @@ func Each(t *testing.T, fn func(t *testing.T, s *models.Store)) {
 // test ends.
 func New(t testing.TB, b Backend) *models.Store {
 	t.Helper()
-	var dsn string
-	if b.Name == "sqlite" {
-		dsn = "sqlite://" + filepath.Join(t.TempDir(), "test.db")
-	} else {
-		dsn = newSchema(t, b.url)
-	}
+	dsn := Empty(t, b)
 	s, err := models.Open(dsn)
 	if err != nil {
 		t.Fatalf("open %s: %v", b.Name, err)
@@ -118,6 +113,16 @@ func New(t testing.TB, b Backend) *models.Store {
 		t.Fatalf("migrate %s: %v", b.Name, err)
 	}
 	return s
+}
+
+// Empty returns the URL of an empty database of its own on backend b,
+// removed when the test ends, for tests that migrate step by step.
+func Empty(t testing.TB, b Backend) string {
+	t.Helper()
+	if b.Name == "sqlite" {
+		return "sqlite://" + filepath.Join(t.TempDir(), "test.db")
+	}
+	return newSchema(t, b.url)
 }
 
 // newSchema creates a schema of its own for one test in the server's

@@ -1,4 +1,4 @@
-package finance_test
+package export_test
 
 import (
 	"bytes"
@@ -7,14 +7,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"mobilityfund/finance"
+	"mobilityfund/export"
 )
 
 func TestXLSX(t *testing.T) {
 	t.Parallel()
 	lines := sample()
 	var buf bytes.Buffer
-	if err := finance.WriteXLSX(&buf, batch, finance.Lines(lines)); err != nil {
+	if err := export.WriteXLSX(&buf, batch, export.Lines(lines)); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -22,7 +22,7 @@ func TestXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows(finance.SheetName)
+	rows, err := f.GetRows(export.SheetName)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +33,10 @@ func TestXLSX(t *testing.T) {
 	var sum int64
 	for i, l := range lines {
 		r := strconv.Itoa(i + 2)
-		if typ, _ := f.GetCellType(finance.SheetName, "J"+r); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+		if typ, _ := f.GetCellType(export.SheetName, "J"+r); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
 			t.Errorf("J%s has type %v, want a number", r, typ)
 		}
-		v, _ := f.GetCellValue(finance.SheetName, "J"+r, raw)
+		v, _ := f.GetCellValue(export.SheetName, "J"+r, raw)
 		kr, err := strconv.ParseFloat(v, 64)
 		if err != nil {
 			t.Fatalf("J%s = %q, not a number", r, v)
@@ -46,15 +46,15 @@ func TestXLSX(t *testing.T) {
 			t.Errorf("J%s = %s kr, want %d öre", r, v, l.AmountOre)
 		}
 		sum += ore
-		title, _ := f.GetCellValue(finance.SheetName, "C"+r)
-		formula, _ := f.GetCellFormula(finance.SheetName, "C"+r)
+		title, _ := f.GetCellValue(export.SheetName, "C"+r)
+		formula, _ := f.GetCellFormula(export.SheetName, "C"+r)
 		if title != l.Title || formula != "" {
 			t.Errorf("C%s = %q (formula %q), want the inert text %q", r, title, formula, l.Title)
 		}
 		if l.DecisionDate.IsZero() {
 			continue
 		}
-		serial, _ := f.GetCellValue(finance.SheetName, "E"+r, raw)
+		serial, _ := f.GetCellValue(export.SheetName, "E"+r, raw)
 		n, err := strconv.ParseFloat(serial, 64)
 		if err != nil {
 			t.Fatalf("E%s = %q is not a date serial", r, serial)
@@ -63,16 +63,16 @@ func TestXLSX(t *testing.T) {
 		if err != nil || !d.Equal(l.DecisionDate) {
 			t.Errorf("E%s = %v, want %v", r, d, l.DecisionDate)
 		}
-		if shown, _ := f.GetCellValue(finance.SheetName, "E"+r); shown != "2026-02-14" {
+		if shown, _ := f.GetCellValue(export.SheetName, "E"+r); shown != "2026-02-14" {
 			t.Errorf("E%s shows %q", r, shown)
 		}
 	}
 	last := strconv.Itoa(len(lines) + 2)
-	formula, _ := f.GetCellFormula(finance.SheetName, "J"+last)
+	formula, _ := f.GetCellFormula(export.SheetName, "J"+last)
 	if formula != "SUM(J2:J"+strconv.Itoa(len(lines)+1)+")" {
 		t.Errorf("sum formula = %q", formula)
 	}
-	calc, err := f.CalcCellValue(finance.SheetName, "J"+last, raw)
+	calc, err := f.CalcCellValue(export.SheetName, "J"+last, raw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package finance
+package export
 
 import (
 	"archive/zip"
@@ -19,7 +19,7 @@ const SheetName = "Omföring"
 // formula whose value is stored too. Rows go through excelize's stream
 // writer (which keeps at most a chunk in memory and the rest in a
 // temporary file) and the archive is written straight to w, so memory
-// stays flat however long the batch is. b.Date is the workbook's creation
+// stays flat however long the batch is. b.Created is the workbook's creation
 // date, so the same batch gives the same bytes. It returns the first error
 // of lines, of excelize or of w.
 func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
@@ -29,7 +29,7 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 			err = cerr
 		}
 	}()
-	stamp := b.Date.UTC().Format(time.RFC3339)
+	stamp := b.Created.UTC().Format(time.RFC3339)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Created: stamp, Modified: stamp, Creator: ProgramName, LastModifiedBy: ProgramName,
 		Title: "Batch " + strconv.FormatInt(b.ID, 10), Language: "sv-SE",
@@ -39,20 +39,7 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	if err := f.SetSheetName("Sheet1", SheetName); err != nil {
 		return err
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	dateFmt := "yyyy-mm-dd"
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return err
-	}
-	amount, err := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
-	if err != nil {
-		return err
-	}
-	sumStyle, err := f.NewStyle(&excelize.Style{NumFmt: 4, Font: &excelize.Font{Bold: true}})
+	st, err := newStyles(f)
 	if err != nil {
 		return err
 	}
@@ -60,14 +47,14 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	if err != nil {
 		return err
 	}
-	for col, width := range []float64{8, 14, 40, 18, 13, 40, 14, 14, 30, 16} {
+	for col, width := range []float64{8, 14, 40, 18, 13, 40, 14, 14, 30, 16, 14} {
 		if err := sw.SetColWidth(col+1, col+1, width); err != nil {
 			return err
 		}
 	}
 	head := make([]any, len(Columns))
 	for i, c := range Columns {
-		head[i] = excelize.Cell{StyleID: bold, Value: c}
+		head[i] = excelize.Cell{StyleID: st.bold, Value: c}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
@@ -89,20 +76,21 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 		cells[3] = l.DecisionRef
 		cells[4] = nil
 		if !l.DecisionDate.IsZero() {
-			cells[4] = excelize.Cell{StyleID: date, Value: civil(l.DecisionDate)}
+			cells[4] = excelize.Cell{StyleID: st.date, Value: civil(l.DecisionDate)}
 		}
 		cells[5] = l.Unit
 		cells[6] = l.CostCentre
 		cells[7] = l.Project
 		cells[8] = l.Activities
-		cells[9] = excelize.Cell{StyleID: amount, Value: Kronor(l.AmountOre)}
+		cells[9] = excelize.Cell{StyleID: st.amount, Value: Kronor(l.AmountOre)}
+		cells[10] = KindNames[l.Kind]
 		if err := sw.SetRow("A"+strconv.Itoa(row), cells); err != nil {
 			return err
 		}
 	}
 	sum := make([]any, len(Columns))
-	sum[0] = excelize.Cell{StyleID: bold, Value: "Summa"}
-	sum[9] = excelize.Cell{StyleID: sumStyle, Value: Kronor(total),
+	sum[0] = excelize.Cell{StyleID: st.bold, Value: "Summa"}
+	sum[9] = excelize.Cell{StyleID: st.sum, Value: Kronor(total),
 		Formula: "SUM(J2:J" + strconv.Itoa(max(row, 2)) + ")"}
 	if err := sw.SetRow("A"+strconv.Itoa(row+1), sum); err != nil {
 		return err
@@ -114,6 +102,28 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	// handing it a zip writer on w itself streams the archive instead.
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	return f.Write(io.Discard)
+}
+
+// styles are the cell styles of the workbooks.
+type styles struct{ bold, date, amount, sum int }
+
+// newStyles registers the workbooks' cell styles in f.
+func newStyles(f *excelize.File) (st styles, err error) {
+	dateFmt := "yyyy-mm-dd"
+	for _, s := range []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&st.bold, excelize.Style{Font: &excelize.Font{Bold: true}}},
+		{&st.date, excelize.Style{CustomNumFmt: &dateFmt}},
+		{&st.amount, excelize.Style{NumFmt: 4}}, // #,##0.00
+		{&st.sum, excelize.Style{NumFmt: 4, Font: &excelize.Font{Bold: true}}},
+	} {
+		if *s.id, err = f.NewStyle(&s.style); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
 }
 
 // Kronor is an amount as the spreadsheet number it becomes. A float64

@@ -1,9 +1,10 @@
-package finance
+package export
 
 import (
 	"encoding/csv"
 	"io"
 	"iter"
+	"mobilityfund/money"
 	"time"
 )
 
@@ -49,7 +50,7 @@ func WriteRegistryCSV(w io.Writer, rows iter.Seq2[RegistryRow, error]) error {
 		}
 		rec[2] = Inert(r.Title)
 		rec[3] = Inert(r.Unit)
-		rec[4] = formatOre(r.AmountOre, ',')
+		rec[4] = money.Decimal(r.AmountOre, ',')
 		rec[5] = Inert(r.Decider)
 		rec[6] = Inert(r.FileName)
 		if err := cw.Write(rec); err != nil {

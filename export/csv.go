@@ -1,10 +1,12 @@
-package finance
+package export
 
 import (
 	"encoding/csv"
 	"io"
 	"iter"
 	"strconv"
+
+	"mobilityfund/money"
 	"strings"
 )
 
@@ -13,7 +15,7 @@ import (
 // same for everyone who downloads it.
 var Columns = []string{
 	"Batch", "Ansökan", "Titel", "Beslut", "Beslutsdatum", "Enhet",
-	"Kostnadsställe", "Projekt", "Aktiviteter", "Belopp",
+	"Kostnadsställe", "Projekt", "Aktiviteter", "Belopp", "Typ",
 }
 
 // dateLayout is how dates appear in CSV files: ISO 8601, which Swedish
@@ -23,15 +25,15 @@ const dateLayout = "2006-01-02"
 // WriteCSV writes lines as CSV that Swedish Excel opens as it is: UTF-8
 // with a byte order mark, semicolons between fields, a decimal comma and
 // CRLF line ends, one row per line after a heading row. A text cell that
-// a spreadsheet would run as a formula gets a leading apostrophe. It
+// a spreadsheet would run as a formula gets a leading apostrophe. Cost
+// centres, projects and activities are written as ExcelText, so that
+// Excel neither drops a leading zero nor reads "2.1.1" as a date. It
 // returns the first error of lines or of w.
 func WriteCSV(w io.Writer, lines iter.Seq2[Line, error]) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := newCSV(w)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
 	if err := cw.Write(Columns); err != nil {
 		return err
 	}
@@ -49,16 +51,41 @@ func WriteCSV(w io.Writer, lines iter.Seq2[Line, error]) error {
 			row[4] = l.DecisionDate.Format(dateLayout)
 		}
 		row[5] = Inert(l.Unit)
-		row[6] = Inert(l.CostCentre)
-		row[7] = Inert(l.Project)
-		row[8] = Inert(l.Activities)
-		row[9] = formatOre(l.AmountOre, ',')
+		row[6] = ExcelText(l.CostCentre)
+		row[7] = ExcelText(l.Project)
+		row[8] = ExcelText(l.Activities)
+		row[9] = money.Decimal(l.AmountOre, ',')
+		row[10] = KindNames[l.Kind]
 		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// newCSV writes the byte order mark to w and returns a CSV writer in
+// Swedish Excel's dialect: semicolons between fields, CRLF line ends.
+func newCSV(w io.Writer) (*csv.Writer, error) {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return nil, err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	return cw, nil
+}
+
+// ExcelText writes s so that Excel keeps it as the text it is: the
+// formula ="s", with every double quote doubled, whose value is s itself.
+// Opened as CSV, "0123" would lose its zero and "2.1.1" become a date;
+// the formula's value is a string, so neither happens. The formula holds
+// nothing but that string, so it cannot run anything. Empty stays empty.
+func ExcelText(s string) string {
+	if s == "" {
+		return ""
+	}
+	return `="` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
 // Inert neutralises a text cell that a spreadsheet would otherwise take
