@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"mobilityfund/models"
 	"mobilityfund/notify/notifytest"
@@ -54,8 +53,6 @@ func TestServeAndShutDown(t *testing.T) {
 	case addr = <-ready:
 	case err := <-done:
 		t.Fatalf("server stopped: %v", err)
-	case <-time.After(60 * time.Second):
-		t.Fatal("server did not start")
 	}
 	for _, path := range []string{"/healthz", "/readyz", "/"} {
 		resp, err := http.Get("http://" + addr + path)
