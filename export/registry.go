@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"io"
 	"iter"
 	"mobilityfund/money"
@@ -29,12 +28,10 @@ type RegistryRow struct {
 // amounts with a decimal comma, and text cells that a spreadsheet would
 // run as formulas made inert. It returns the first error of rows or w.
 func WriteRegistryCSV(w io.Writer, rows iter.Seq2[RegistryRow, error]) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := newCSV(w)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
 	if err := cw.Write(RegistryColumns); err != nil {
 		return err
 	}

@@ -134,3 +134,28 @@ func TestAuditPage(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditCSV: the administrator downloads the filtered trail as CSV.
+func TestAuditCSV(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		a := newApp(t, s)
+		admin := a.client()
+		admin.login(a.demoUser(workflow.RoleAdmin, nil))
+		r := admin.get("/admin/audit.csv?entity=application")
+		if r.status != http.StatusOK || !strings.HasPrefix(r.body, "\uFEFFId;Tid;Vem") || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("audit CSV: %d %q", r.status, r.header)
+		}
+		lines := strings.Count(r.body, "\r\n")
+		var n int64
+		if err := s.DB().Model(&models.AuditEvent{}).Where("entity = ?", "application").Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if int64(lines) != n+1 {
+			t.Errorf("%d lines for %d application events", lines, n)
+		}
+		if r := admin.get("/admin/audit.csv?from=nonsense"); r.status != http.StatusBadRequest {
+			t.Errorf("unreadable filter: %d", r.status)
+		}
+	})
+}

@@ -90,6 +90,7 @@ var matrix = []matrixRow{
 	{"POST", "/admin/people/:id/grants", "/admin/people/{person}/grants", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
 	{"POST", "/admin/people/:id/grants/:grant/revoke", "/admin/people/{person}/grants/{grant}/revoke", visitors{unauth, deny, deny, deny, deny, deny, see, deny}},
 	{"GET", "/admin/audit", "/admin/audit", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"GET", "/admin/audit.csv", "/admin/audit.csv", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
 
 	// Applications: visibility by unit and role; erik (NT) sees no HUMUS
 	// application, whatever its id.

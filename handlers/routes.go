@@ -41,6 +41,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	admin.POST("/people/:id/grants/:grant/revoke", h.revokeGrant)
 	// The audit trail (handlers/admin_audit.go).
 	admin.GET("/audit", h.showAuditLog)
+	admin.GET("/audit.csv", h.exportAuditLog)
 
 	// Applications: every signed-in person; what each may see and do is
 	// decided per application by models (visibility) and workflow.
