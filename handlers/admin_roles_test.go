@@ -90,7 +90,7 @@ func TestAdminRoles(t *testing.T) {
 			t.Errorf("revoking a grant through another person: %d, want 404", r.status)
 		}
 		if r := admin.post("/admin/people/"+itoa(eva.User.ID)+"/grants/"+itoa(eva.Grants[0].ID)+"/revoke", nil); r.status != http.StatusUnprocessableEntity ||
-			!strings.Contains(r.body, admin.t("roles.err.own_admin")) {
+			!strings.Contains(r.body, admin.t("roles.err.own_roles")) {
 			t.Errorf("revoking one's own admin role: %d", r.status)
 		}
 		if r := admin.get(person); !regexp.MustCompile(`(?s)grants-ended.*` + regexp.QuoteMeta(admin.t("role.admin"))).MatchString(r.body) {

@@ -236,18 +236,22 @@ const (
 	MsgGrantDates      = "roles.err.dates"
 	MsgGrantPast       = "roles.err.past"
 	MsgGrantOverlap    = "roles.err.overlap"
-	MsgGrantOwnAdmin   = "roles.err.own_admin"
+	MsgGrantOwnRoles   = "roles.err.own_roles"
 )
 
 // GrantRole gives a person a role, audited, in one transaction. It returns
 // workflow.ErrForbidden unless by is an administrator, a NotFoundError for
 // an unknown person, and a *workflow.ValidationError (fields role, unit_id,
-// valid_from, valid_to) for an unknown role or unit, a unit head without a
-// unit, dates in the wrong order or wholly past, or a grant that overlaps
-// one the person already has for the same role and unit.
+// valid_from, valid_to) for administrators granting themselves a role, an
+// unknown role or unit, a unit head without a unit, dates in the wrong
+// order or wholly past, or a grant that overlaps one the person already
+// has for the same role and unit.
 func (s *Store) GrantRole(ctx context.Context, by *Actor, userID int64, in GrantInput) (*RoleGrant, error) {
 	if by == nil || !by.Has(workflow.RoleAdmin) {
 		return nil, workflow.ErrForbidden
+	}
+	if !workflow.MayChangeRolesOf(by.Workflow, userID) {
+		return nil, &workflow.ValidationError{Fields: map[string]string{"role": MsgGrantOwnRoles}}
 	}
 	var g RoleGrant
 	err := s.WithTx(ctx, func(ctx context.Context) error {
@@ -337,8 +341,7 @@ func grantSummary(g RoleGrant) string {
 // transaction. It returns workflow.ErrForbidden unless by is an
 // administrator, a NotFoundError when the grant is not that person's,
 // ErrGrantEnded when it has already ended, and a *workflow.ValidationError
-// (field grant) when administrators would revoke their own administrator
-// role (so that no one locks themselves out).
+// (field grant) when administrators would revoke a role of their own.
 func (s *Store) RevokeGrant(ctx context.Context, by *Actor, userID, grantID int64) (*RoleGrant, error) {
 	if by == nil || !by.Has(workflow.RoleAdmin) {
 		return nil, workflow.ErrForbidden
@@ -353,8 +356,8 @@ func (s *Store) RevokeGrant(ctx context.Context, by *Actor, userID, grantID int6
 		if g.RevokedAt != nil || (g.ValidTo != nil && !now.Before(g.ValidTo.AddDate(0, 0, 1))) {
 			return ErrGrantEnded
 		}
-		if g.UserID == by.User.ID && g.Role == workflow.RoleAdmin {
-			return &workflow.ValidationError{Fields: map[string]string{"grant": MsgGrantOwnAdmin}}
+		if !workflow.MayChangeRolesOf(by.Workflow, g.UserID) {
+			return &workflow.ValidationError{Fields: map[string]string{"grant": MsgGrantOwnRoles}}
 		}
 		res := tx.Model(&RoleGrant{}).Where("id = ? AND revoked_at IS NULL", g.ID).Update("revoked_at", now)
 		if res.Error != nil {

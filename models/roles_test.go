@@ -240,8 +240,15 @@ func TestGrantAndRevoke(t *testing.T) {
 			t.Errorf("revoking twice: err = %v, want ErrStale", err)
 		}
 		var v *workflow.ValidationError
-		if _, err := s.RevokeGrant(ctx, eva, eva.User.ID, eva.Grants[0].ID); !errors.As(err, &v) {
+		if _, err := s.RevokeGrant(ctx, eva, eva.User.ID, eva.Grants[0].ID); !errors.As(err, &v) || v.Fields["grant"] != models.MsgGrantOwnRoles {
 			t.Errorf("revoking own admin role: err = %v, want a validation error", err)
+		}
+		// Separation of duties: no administrator gives themselves the
+		// power to decide or pay out, or revokes a role of their own.
+		for _, role := range []workflow.Role{workflow.RoleDecider, workflow.RoleFinance, workflow.RoleCoordinator} {
+			if _, err := s.GrantRole(ctx, eva, eva.User.ID, models.GrantInput{Role: role}); !errors.As(err, &v) || v.Fields["role"] != models.MsgGrantOwnRoles {
+				t.Errorf("an administrator granting herself %s: err = %v", role, err)
+			}
 		}
 		var audit []models.AuditEvent
 		mustOK(t, s.DB().Where("entity = 'role_grant' AND entity_id = ?", sub.ID).Order("id").Find(&audit).Error)

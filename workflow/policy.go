@@ -141,3 +141,12 @@ func ConversationOf(a Actor, app Application, contact int64) ConversationAccess 
 	c.WriteNotes = c.ReadNotes
 	return c
 }
+
+// MayChangeRolesOf reports whether actor may grant or revoke roles of the
+// person person: never their own (separation of duties), so that no one
+// gives themselves the power to decide or to pay out, and no one locks
+// themselves out. Whether actor administers roles at all is for the
+// caller to check.
+func MayChangeRolesOf(actor Actor, person int64) bool {
+	return actor.UserID != person
+}

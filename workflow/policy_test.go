@@ -82,3 +82,13 @@ func TestFollowupScopeOf(t *testing.T) {
 		})
 	}
 }
+
+func TestMayChangeRolesOf(t *testing.T) {
+	admin := Actor{UserID: 7, Grants: []Grant{{RoleAdmin, 0}}}
+	if MayChangeRolesOf(admin, 7) {
+		t.Error("an administrator may change her own roles")
+	}
+	if !MayChangeRolesOf(admin, 8) {
+		t.Error("an administrator may not change another person's roles")
+	}
+}
