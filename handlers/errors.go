@@ -40,6 +40,7 @@ var (
 	answerUnsupported     = answer{http.StatusUnsupportedMediaType, "error.unsupported", "error.unsupported_text"}
 	answerBadQuery        = answer{http.StatusBadRequest, "error.bad_request", "error.bad_request_text"}
 	answerBadText         = answer{http.StatusUnprocessableEntity, "error.invalid", "error.invalid_characters"}
+	answerUnavailable     = answer{http.StatusServiceUnavailable, "error.unavailable", "error.unavailable_text"}
 )
 
 // answers maps every error the layers below return to its answer. The
@@ -50,6 +51,7 @@ var answers = []struct {
 	match func(error) bool
 	answer
 }{
+	{models.Unavailable, answerUnavailable},
 	{is(errUnauthenticated), answerUnauthenticated},
 	{is(errPageNotFound), answerNotFound},
 	{is(errBodyTooLarge), answerTooLarge},
@@ -107,6 +109,10 @@ func statusOf(err error) int { return answerOf(err).status }
 // internal error's details go to the log only.
 func (h *Handler) fail(c *gin.Context, err error) {
 	a := answerOf(err)
+	if a.status == http.StatusServiceUnavailable {
+		h.log.Warn("database unavailable", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		c.Header("Retry-After", "5")
+	}
 	if a.status == http.StatusInternalServerError {
 		h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}

@@ -61,24 +61,34 @@ func (h *Handler) recoverer() gin.HandlerFunc {
 // since signing in loses the session.
 func (h *Handler) identify() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		var actor *models.Actor
+		var (
+			actor *models.Actor
+			sess  *models.Session
+			err   error
+		)
 		// Assets need no one signed in: spare them the session lookup.
-		var sess *models.Session
 		if !strings.HasPrefix(c.Request.URL.Path, "/static/") {
-			sess = h.loadSession(c)
+			sess, err = h.loadSession(c)
 		}
 		if sess != nil {
-			a, err := h.store.ActorFor(c.Request.Context(), sess.UserID)
-			switch {
-			case err == nil:
-				actor = a
-			case errors.Is(err, models.ErrNotFound):
+			actor, err = h.store.ActorFor(c.Request.Context(), sess.UserID)
+			if errors.Is(err, models.ErrNotFound) {
+				actor, err = nil, nil
 				if _, err := h.endSession(c); err != nil {
 					h.log.Error("end session of disabled user", "err", err)
 				}
-			default:
-				h.log.Error("load signed-in user", "err", err)
 			}
+		}
+		if err != nil {
+			// Who is asking cannot be told now: answer "try again in a
+			// moment" rather than as if nobody were signed in, which
+			// would send the person to sign in and lose what they sent.
+			c.Set(keyActor, (*models.Actor)(nil))
+			saved, _ := c.Cookie(langCookie)
+			c.Set(keyLocalizer, h.i18n.For(i18n.Negotiate(saved, c.GetHeader("Accept-Language"))))
+			h.fail(c, err)
+			c.Abort()
+			return
 		}
 		saved := ""
 		if actor != nil {

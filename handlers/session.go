@@ -95,21 +95,25 @@ func (h *Handler) cookieHash(c *gin.Context) []byte {
 
 // loadSession finds the browser's session; an unknown or timed-out one
 // clears the cookie.
-func (h *Handler) loadSession(c *gin.Context) *models.Session {
+//
+// A session that does not exist (ended, expired) loses its cookie. Any
+// other failure (the database is away) is returned, and the cookie kept:
+// the person is still signed in once the database answers again.
+func (h *Handler) loadSession(c *gin.Context) (*models.Session, error) {
 	hash := h.cookieHash(c)
 	if hash == nil {
-		return nil
+		return nil, nil
 	}
 	sess, err := h.store.SessionByHash(c.Request.Context(), hash)
-	if err != nil {
-		if !errors.Is(err, models.ErrNotFound) {
-			h.log.Error("load session", "err", err)
-		}
+	switch {
+	case errors.Is(err, models.ErrNotFound):
 		h.setCookie(c, sessionCookie, "", "/", -1)
-		return nil
+		return nil, nil
+	case err != nil:
+		return nil, err
 	}
 	c.Set(keySession, sess)
-	return sess
+	return sess, nil
 }
 
 // sessionOf returns the session loaded for this request, or nil.

@@ -35,9 +35,6 @@ import (
 )
 
 func main() {
-	// The handlers log every request themselves; gin's debug listing of
-	// routes at start-up is noise for the people running it.
-	gin.SetMode(gin.ReleaseMode)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, nil); err != nil {
@@ -49,6 +46,9 @@ func main() {
 // run is the whole program; ready, when not nil, receives the address the
 // server listens on once it accepts connections (tests use it).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, ready chan<- string) error {
+	// The handlers log every request themselves; gin's debug listing of
+	// routes at start-up is noise for the people running it.
+	gin.SetMode(gin.ReleaseMode)
 	log := slog.New(slog.NewTextHandler(stdout, nil))
 	cmd := "serve"
 	if len(args) > 0 {

@@ -169,3 +169,12 @@ func Postgres(t testing.TB) Backend {
 	t.Skip("SKIPPING: no PostgreSQL")
 	return Backend{}
 }
+
+// PostgresSchema returns the URL of a new, empty PostgreSQL schema of the
+// test's own, removed when the test ends, for a test that runs the whole
+// application on it. Without a server the test is skipped, or fails under
+// REQUIRE_POSTGRES=1.
+func PostgresSchema(t testing.TB) string {
+	t.Helper()
+	return newSchema(t, Postgres(t).url)
+}
