@@ -64,7 +64,9 @@ func startServer(t *testing.T, env map[string]string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, ready) }()
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, ready)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
