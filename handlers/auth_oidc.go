@@ -177,4 +177,3 @@ func (o *OIDC) identity(idt *oidc.IDToken, claims map[string]any) models.Identit
 	}
 	return id
 }
-
