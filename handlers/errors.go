@@ -54,6 +54,7 @@ var answers = []struct {
 	{models.Unavailable, answerUnavailable},
 	{is(errUnauthenticated), answerUnauthenticated},
 	{is(errPageNotFound), answerNotFound},
+	{is(errTooManyRequests), answerTooMany},
 	{is(errBodyTooLarge), answerTooLarge},
 	{is(errBodyUnsupported), answerUnsupported},
 	{is(errBadQuery), answerBadQuery},
