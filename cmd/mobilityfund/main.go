@@ -6,6 +6,9 @@
 //	mobilityfund worker       migrate, then deliver email and write reminders until stopped (no HTTP)
 //	mobilityfund migrate      migrate the database and load the action plan, then exit
 //	mobilityfund seed [--demo] load the action plan (and with --demo the demo data), then exit
+//	mobilityfund pseudonymise [--dry-run]
+//	                          replace the names and emails of people inactive longer than
+//	                          PERSONAL_DATA_RETENTION (default 24m) by a pseudonym, then exit
 //
 // Every setting comes from environment variables; see the README.
 package main
@@ -100,8 +103,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		return w.Run(ctx)
+	case "pseudonymise":
+		return pseudonymise(ctx, cfg, args, log, stdout)
 	default:
-		return fmt.Errorf("unknown command %q: use serve, worker, migrate or seed [--demo]", cmd)
+		return fmt.Errorf("unknown command %q: use serve, worker, migrate, seed [--demo] or pseudonymise [--dry-run]", cmd)
 	}
 }
 
