@@ -9,6 +9,9 @@
 //	mobilityfund seed --synthetic N [--seed S]
 //	                          also generate N applications over ten yearly calls (load tests)
 //	mobilityfund help         list the subcommands and the environment variables
+//	mobilityfund pseudonymise [--dry-run]
+//	                          replace the names and emails of people inactive longer than
+//	                          PERSONAL_DATA_RETENTION (default 24m) by a pseudonym, then exit
 //
 // Every setting comes from environment variables; see the README.
 package main
@@ -122,8 +125,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		return w.Run(ctx)
+	case "pseudonymise":
+		return pseudonymise(ctx, cfg, args, log, stdout)
 	default:
-		return fmt.Errorf("unknown command %q: use serve, worker, migrate or seed [--demo] (mobilityfund help lists them)", cmd)
+		return fmt.Errorf("unknown command %q: use serve, worker, migrate, seed or pseudonymise (mobilityfund help lists them)", cmd)
 	}
 }
 
@@ -133,6 +138,8 @@ var commands = []struct{ name, what string }{
 	{"worker", "migrate, then deliver email and write reminders until stopped (no HTTP)"},
 	{"migrate", "migrate the database and load the action plan, then exit"},
 	{"seed [--demo]", "load the action plan (and with --demo the demo data), then exit"},
+	{"seed --synthetic N [--seed S]", "also generate N applications over ten yearly calls (load tests)"},
+	{"pseudonymise [--dry-run]", "replace the names and emails of people inactive longer than PERSONAL_DATA_RETENTION by a pseudonym, then exit"},
 	{"help", "show this text"},
 }
 
