@@ -62,6 +62,7 @@ var answers = []struct {
 	{is(models.ErrNotFound), answerNotFound},
 	{is(workflow.ErrConflictOfInterest), answerConflictOfInt},
 	{is(workflow.ErrForbidden), answerForbidden},
+	{is(models.ErrAccessUnchanged), answerStale},
 	{is(models.ErrStale), answerStale},
 	{as[*workflow.OverBudgetError], answerOverBudget},
 	{is(workflow.ErrOverBudget), answerOverBudget},
