@@ -119,7 +119,7 @@ func (h *Handler) finishSignIn(ctx context.Context, c *gin.Context, p *oidcProvi
 		return
 	}
 	claims, src, err := h.oidc.completeClaims(ctx, p, tok, idt, claims)
-	h.log.Info("sign-in claims", "subject", idt.Subject, "from_id_token", src.IDToken,
+	h.log.InfoContext(c.Request.Context(), "sign-in claims", "subject", idt.Subject, "from_id_token", src.IDToken,
 		"from_userinfo", src.Userinfo, "missing", src.Missing)
 	id := h.oidc.identity(idt, claims)
 	switch {
@@ -132,7 +132,7 @@ func (h *Handler) finishSignIn(ctx context.Context, c *gin.Context, p *oidcProvi
 	case err != nil:
 		// Everything needed came in the ID token; userinfo would only
 		// have added a name or groups.
-		h.log.Warn("userinfo unavailable; signing in with the ID token's claims", "err", err)
+		h.log.WarnContext(c.Request.Context(), "userinfo unavailable; signing in with the ID token's claims", "err", err)
 	}
 	if id.Email == "" {
 		h.authFailed(c, http.StatusForbidden, "auth.err.no_email", who, errors.New("no email address in the ID token or userinfo"))
@@ -150,9 +150,9 @@ func (h *Handler) finishSignIn(ctx context.Context, c *gin.Context, p *oidcProvi
 		return
 	}
 	if len(res.UnknownUnits) > 0 {
-		h.log.Warn("sign-in names unknown org units", "user", res.User.ID, "units", res.UnknownUnits)
+		h.log.WarnContext(c.Request.Context(), "sign-in names unknown org units", "user", res.User.ID, "units", res.UnknownUnits)
 	}
-	h.log.Info("signed in", "user", res.User.ID, "created", res.Created)
+	h.log.InfoContext(c.Request.Context(), "signed in", "user", res.User.ID, "created", res.Created)
 	h.setCookie(c, sessionCookie, token, models.SessionLifetime)
 	c.Redirect(http.StatusSeeOther, next)
 }
@@ -161,13 +161,13 @@ func (h *Handler) finishSignIn(ctx context.Context, c *gin.Context, p *oidcProvi
 // (naming the person when the provider vouched for one, who) and shows the
 // sign-in page with a short reason (a message id), never the details.
 func (h *Handler) authFailed(c *gin.Context, status int, reason string, who *models.Identity, err error) {
-	h.log.Warn("sign-in failed", "reason", reason, "err", err)
+	h.log.WarnContext(c.Request.Context(), "sign-in failed", "reason", reason, "err", err)
 	var iss, sub string
 	if who != nil {
 		iss, sub = who.Issuer, who.Subject
 	}
 	if aerr := h.store.RecordSignInRefused(c.Request.Context(), iss, sub, reason); aerr != nil {
-		h.log.Error("audit refused sign-in", "err", aerr)
+		h.log.ErrorContext(c.Request.Context(), "audit refused sign-in", "err", aerr)
 	}
 	h.renderLogin(c, status, reason)
 }

@@ -40,7 +40,7 @@ func (h *Handler) logout(c *gin.Context) {
 		}
 	}
 	if sess != nil {
-		h.log.Info("signed out", "user", sess.UserID, "at_provider", target != "/")
+		h.log.InfoContext(c.Request.Context(), "signed out", "user", sess.UserID, "at_provider", target != "/")
 	}
 	c.Redirect(http.StatusSeeOther, target)
 }

@@ -204,6 +204,9 @@ func (s *Store) signIn(ctx context.Context, id Identity, rules []GroupRole, hash
 			return err
 		}
 		u.Email, u.Name, u.UpdatedAt = id.Email, id.Name, now
+		// A pseudonymised person who comes back has their name and email
+		// from the provider again: they are no longer pseudonymised.
+		u.PseudonymisedAt = nil
 		units, err := s.unitIDs(ctx)
 		if err != nil {
 			return err
