@@ -38,6 +38,8 @@ var domainErrors = map[string]struct {
 	"models.ErrExportConflict":            {models.ErrExportConflict, http.StatusConflict},
 	"models.BatchBookedError":             {&models.BatchBookedError{Batch: 1}, http.StatusConflict},
 	"models.MissingCostCentreError":       {&models.MissingCostCentreError{Units: []string{"HUMUS"}}, http.StatusConflict},
+	"models.ErrNotPseudonymisable":        {models.ErrNotPseudonymisable, http.StatusConflict},
+	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusConflict},
 	"workflow.ErrForbidden":               {workflow.ErrForbidden, http.StatusForbidden},
 	"workflow.ErrConflictOfInterest":      {workflow.ErrConflictOfInterest, http.StatusForbidden},
 	"workflow.ErrInvalidTransition":       {workflow.ErrInvalidTransition, http.StatusConflict},
