@@ -14,15 +14,6 @@ import (
 	"mobilityfund/workflow"
 )
 
-// stockholm is the time zone dates typed in forms are read in.
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
 // actionAttempt is an action form as posted, with what is wrong with it.
 type actionAttempt struct {
 	Action      workflow.Action
@@ -40,7 +31,7 @@ type actionAttempt struct {
 
 // readAction reads an action form into the workflow's input, noting what
 // cannot be read.
-func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflow.Input, int) {
+func readAction(c *gin.Context, action workflow.Action, zone *time.Location) (*actionAttempt, workflow.Input, int) {
 	a := &actionAttempt{Action: action, Comment: c.PostForm("comment"), Amount: c.PostForm("amount"),
 		DecisionRef: c.PostForm("decision_ref"), Assessment: c.PostForm("assessment"),
 		ExtendTo: c.PostForm("extend_to"), Errors: map[string]string{}}
@@ -53,7 +44,7 @@ func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflo
 		}
 		in.AmountOre = ore
 	}
-	if d, msg := parseDay(a.ExtendTo, stockholm); msg != "" {
+	if d, msg := parseDay(a.ExtendTo, zone); msg != "" {
 		a.Errors["extend_to"] = msg
 	} else if d != nil {
 		// The whole chosen day counts.
@@ -77,7 +68,7 @@ func (h *Handler) applicationAction(c *gin.Context) {
 		h.fail(c, errPageNotFound)
 		return
 	}
-	attempt, in, version := readAction(c, action)
+	attempt, in, version := readAction(c, action, h.store.Zone())
 	if len(attempt.Errors) > 0 {
 		h.actionFailed(c, id, attempt, http.StatusUnprocessableEntity)
 		return

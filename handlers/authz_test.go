@@ -146,6 +146,17 @@ var matrix = []matrixRow{
 	{"POST", "/admin/plans/:id/activities/:item/retire", "/admin/plans/{plan}/activities/{activity}/retire", visitors{unauth, deny, deny, deny, deny, deny, see, deny}},
 	{"POST", "/admin/plans/:id/goals/:item/activities", "/admin/plans/{plan}/goals/{goal}/activities", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
 
+	// Calls and reference numbers: coordinators and administrators. The
+	// empty forms carry no version, so nothing changes the demo call.
+	{"GET", "/admin/calls", "/admin/calls", visitors{see, deny, deny, ok, deny, deny, ok, deny}},
+	{"GET", "/admin/calls/new", "/admin/calls/new", visitors{see, deny, deny, ok, deny, deny, ok, deny}},
+	{"POST", "/admin/calls", "/admin/calls", visitors{unauth, deny, deny, invalid, deny, deny, invalid, deny}},
+	{"POST", "/admin/calls/reference", "/admin/calls/reference", visitors{unauth, deny, deny, invalid, deny, deny, invalid, deny}},
+	{"GET", "/admin/calls/:id", "/admin/calls/{call}", visitors{see, deny, deny, ok, deny, deny, ok, deny}},
+	{"POST", "/admin/calls/:id", "/admin/calls/{call}", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
+	{"POST", "/admin/calls/:id/open", "/admin/calls/{call}/open", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
+	{"POST", "/admin/calls/:id/close", "/admin/calls/{call}/close", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
+
 	// Mail.
 	{"GET", "/admin/mail", "/admin/mail", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
 	{"POST", "/admin/mail/:id/retry", "/admin/mail/{mail}/retry", visitors{unauth, deny, deny, deny, deny, deny, see, deny}},

@@ -76,6 +76,8 @@ var answers = []struct {
 	{is(models.ErrNothingToExport), answerNothingToExport},
 	{is(models.ErrFinanceSettingsIncomplete), answerFinanceNotReady},
 	{as[*models.MissingCostCentreError], answerFinanceNotReady},
+	{as[*models.CallChangeWarning], answer{http.StatusConflict, "error.conflict", "admin.calls.warning_text"}},
+	{as[*models.ImportError], answerInvalid},
 	// Only the mail worker holds outbox leases; one reaching a page is a
 	// fault.
 	{is(models.ErrLeaseLost), answerInternal},

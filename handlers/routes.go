@@ -102,6 +102,19 @@ func (h *Handler) routes(r *gin.Engine) {
 	plans.POST("/:id/activities/:item/retire", h.retirePlanActivity)
 	plans.POST("/:id/goals/:item/activities", h.savePlanActivity)
 
+	// Calls and reference numbers (handlers/calls_admin.go): coordinators
+	// and administrators; the org chart (handlers/units_admin.go):
+	// administrators.
+	calls := r.Group("/admin/calls", h.requireRole(workflow.RoleCoordinator, workflow.RoleAdmin))
+	calls.GET("", h.listCallsAdmin)
+	calls.GET("/new", h.showNewCall)
+	calls.POST("", h.createCall)
+	calls.POST("/reference", h.saveReferencePattern)
+	calls.GET("/:id", h.showEditCall)
+	calls.POST("/:id", h.saveCall)
+	calls.POST("/:id/open", h.openCallNow)
+	calls.POST("/:id/close", h.closeCallNow)
+
 	// Mail (handlers/mail.go): failed and waiting notifications for
 	// administrators; the development mailbox outside production.
 	mail := r.Group("/admin/mail", h.requireRole(workflow.RoleAdmin))

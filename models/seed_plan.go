@@ -104,14 +104,6 @@ var plan2025Areas = []seedArea{
 	}},
 }
 
-func stockholm() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
 // SeedPlan loads the 2025–2026 action plan and the 2026 call unless they
 // are there already. Migrate calls it; it is safe to call again.
 func (s *Store) SeedPlan(ctx context.Context) error {
@@ -129,8 +121,9 @@ func (s *Store) SeedPlan(ctx context.Context) error {
 		if err := tx.Model(&Call{}).Where("code = ?", CallCode2026).Count(&n).Error; err != nil || n > 0 {
 			return err
 		}
-		loc := stockholm()
-		return tx.Create(&Call{
+		loc := s.zone
+		// The seeded call goes in as any call made on the calls page does.
+		_, err = s.insertCall(ctx, nil, CallInput{
 			PlanID:  plan.ID,
 			Code:    CallCode2026,
 			TitleSV: "Medel för utresande studentmobilitet 2026",
@@ -144,7 +137,8 @@ func (s *Store) SeedPlan(ctx context.Context) error {
 			DeadlineAt:          time.Date(2026, 12, 31, 23, 59, 0, 0, loc).UTC(),
 			ReportDueOn:         time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC),
 			EndorsementRequired: true,
-		}).Error
+		})
+		return err
 	})
 }
 
