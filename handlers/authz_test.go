@@ -30,7 +30,8 @@ import (
 // Paths use the fixtures of matrixFixtures: {app} is a HUMUS application
 // ready for decision with an attachment {att}, {call} the demo call,
 // {person} and {grant} johan and his grant, {plan}, {goal}, {activity} the
-// plan in force, {mail} a notification, {batch} a finance export batch.
+// plan in force, {mail} a notification, {batch} a finance export batch,
+// {unit} the demo's HR office (no applications; eva closes it).
 //
 // All rows run on one application per database: GET rows first (a GET
 // never changes anything), then POST rows in table order, each visitor
@@ -156,6 +157,17 @@ var matrix = []matrixRow{
 	{"POST", "/admin/calls/:id", "/admin/calls/{call}", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
 	{"POST", "/admin/calls/:id/open", "/admin/calls/{call}/open", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
 	{"POST", "/admin/calls/:id/close", "/admin/calls/{call}/close", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
+
+	// The org chart: administrators. The empty import shows its
+	// problem; the unit's empty form names its missing fields.
+	{"GET", "/admin/units", "/admin/units", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/units", "/admin/units", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"GET", "/admin/units/export.csv", "/admin/units/export.csv", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/units/import", "/admin/units/import", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"POST", "/admin/units/import/apply", "/admin/units/import/apply", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"GET", "/admin/units/:id", "/admin/units/{unit}", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/units/:id", "/admin/units/{unit}", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"POST", "/admin/units/:id/close", "/admin/units/{unit}/close", visitors{unauth, deny, deny, deny, deny, deny, see, deny}},
 
 	// Mail.
 	{"GET", "/admin/mail", "/admin/mail", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
@@ -412,6 +424,7 @@ func matrixFixtures(t *testing.T, s *models.Store) map[string]string {
 		"person":   itoa(johan.User.ID),
 		"grant":    itoa(first("role_grants", "user_id = ?", johan.User.ID)),
 		"plan":     itoa(plan),
+		"unit":     itoa(first("org_units", "code = ?", "HR")),
 		"goal":     itoa(first("plan_goals", "area_id IN (SELECT id FROM plan_areas WHERE plan_id = ?)", plan)),
 		"activity": itoa(first("plan_activities", "1 = 1")),
 		"batch":    itoa(batch.ID),

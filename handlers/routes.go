@@ -114,6 +114,15 @@ func (h *Handler) routes(r *gin.Engine) {
 	calls.POST("/:id", h.saveCall)
 	calls.POST("/:id/open", h.openCallNow)
 	calls.POST("/:id/close", h.closeCallNow)
+	units := r.Group("/admin/units", h.requireRole(workflow.RoleAdmin))
+	units.GET("", h.listUnits)
+	units.POST("", h.createUnit)
+	units.GET("/export.csv", h.exportUnits)
+	units.POST("/import", h.previewUnitImport)
+	units.POST("/import/apply", h.applyUnitImport)
+	units.GET("/:id", h.showUnit)
+	units.POST("/:id", h.saveUnitForm)
+	units.POST("/:id/close", h.closeUnit)
 
 	// Mail (handlers/mail.go): failed and waiting notifications for
 	// administrators; the development mailbox outside production.
