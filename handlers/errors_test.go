@@ -30,6 +30,7 @@ var domainErrors = map[string]struct {
 	"models.ErrStale":                     {models.ErrStale, http.StatusConflict},
 	"models.StaleError":                   {&models.StaleError{Have: 1, Current: 2}, http.StatusConflict},
 	"models.ErrGrantEnded":                {models.ErrGrantEnded, http.StatusConflict},
+	"models.ErrAccessUnchanged":           {models.ErrAccessUnchanged, http.StatusConflict},
 	"models.ErrAlreadyRegistered":         {models.ErrAlreadyRegistered, http.StatusConflict},
 	"models.ErrLeaseLost":                 {models.ErrLeaseLost, http.StatusInternalServerError},
 	"models.ErrNothingToExport":           {models.ErrNothingToExport, http.StatusConflict},

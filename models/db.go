@@ -293,6 +293,6 @@ func Tables() []any {
 		&Report{},
 		&FinanceSettings{}, &FinanceBatch{}, &FinanceBatchLine{},
 		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{},
-		&CallActivity{},
+		&CallActivity{}, &auditRedactionPermit{},
 	}
 }
