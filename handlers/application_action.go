@@ -73,6 +73,19 @@ func (h *Handler) applicationAction(c *gin.Context) {
 		return
 	}
 	attempt, in, version := readAction(c, action, h.store.Zone())
+	decision := action == workflow.ActionGrant || action == workflow.ActionReject || action == workflow.ActionRevoke
+	if len(attempt.Errors) == 0 && in.DecisionRef != "" && decision {
+		// Reference numbers are unique: one in use is refused before
+		// the decision is tried.
+		taken, err := h.store.ReferenceTaken(c.Request.Context(), in.DecisionRef)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		if taken {
+			attempt.Errors["decision_ref"] = models.MsgReferenceTaken
+		}
+	}
 	if len(attempt.Errors) > 0 {
 		h.actionFailed(c, id, attempt, http.StatusUnprocessableEntity)
 		return
@@ -158,7 +171,14 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	}
 	defaultAmount := amount
 	l := localizer(c)
-	form := &actionAttempt{Action: workflow.ActionGrant, Amount: l.MoneyInput(amount), Errors: map[string]string{}}
+	// The decider is offered the next number of this year's series and
+	// may change it.
+	proposed, err := h.store.ProposeReference(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	form := &actionAttempt{Action: workflow.ActionGrant, Amount: l.MoneyInput(amount), DecisionRef: proposed, Errors: map[string]string{}}
 	if failed != nil {
 		form = failed
 		if ore, err := money.ParseFor(failed.Amount, l.Lang); err == nil {
@@ -168,6 +188,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	h.render(c, status, "decide", gin.H{
 		"P": p, "App": p.Detail.App, "Form": form, "Errors": form.Errors, "Blocked": blocked, "Conflict": staleNotice(p, failed),
 		"After": p.Budget.RemainingOre() - amount, "AfterFits": amount <= p.Budget.RemainingOre(), "Default": defaultAmount,
+		"Proposed": proposed,
 	})
 }
 

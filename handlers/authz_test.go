@@ -102,6 +102,9 @@ var matrix = []matrixRow{
 	{"GET", "/applications/:id", "/applications/{app}", visitors{see, ok, ok, ok, ok, ok, ok, hide}},
 	{"GET", "/applications/:id/edit", "/applications/{draft}/edit", visitors{see, ok, deny, deny, deny, deny, deny, hide}},
 	{"POST", "/applications/:id/edit", "/applications/{draft}/edit", visitors{unauth, invalid, deny, deny, deny, deny, deny, hide}},
+	// Only its applicants delete a draft; the empty form's version is
+	// stale, so the draft survives for the rows below.
+	{"POST", "/applications/:id/delete", "/applications/{draft}/delete", visitors{unauth, conflict, deny, deny, deny, deny, deny, hide}},
 	{"GET", "/applications/:id/decide", "/applications/{app}/decide", visitors{see, deny, deny, deny, ok, deny, deny, hide}},
 	{"POST", "/applications/:id/actions/:action", "/applications/{app}/actions/grant", visitors{unauth, deny, deny, deny, invalid, deny, deny, hide}},
 	// The upload checks the (here missing) file before the right to edit:

@@ -79,6 +79,10 @@ var answers = []struct {
 	{as[*models.MissingCostCentreError], answerFinanceNotReady},
 	{as[*models.CallChangeWarning], answer{http.StatusConflict, "error.conflict", "admin.calls.warning_text"}},
 	{as[*models.ImportError], answerInvalid},
+	// Command-line errors: should one reach a page, the person is told
+	// the action does not apply now.
+	{is(models.ErrNotPseudonymisable), answerNotNow},
+	{is(models.ErrSyntheticLoaded), answerNotNow},
 	// Only the mail worker holds outbox leases; one reaching a page is a
 	// fault.
 	{is(models.ErrLeaseLost), answerInternal},

@@ -40,6 +40,8 @@ var domainErrors = map[string]struct {
 	"models.MissingCostCentreError":       {&models.MissingCostCentreError{Units: []string{"HUMUS"}}, http.StatusConflict},
 	"models.CallChangeWarning":            {&models.CallChangeWarning{Applications: 2, Fields: []string{"deadline_at"}}, http.StatusConflict},
 	"models.ImportError":                  {&models.ImportError{Problems: []models.ImportProblem{{Row: 2, Field: "parent", Msg: models.MsgUnitParent}}}, http.StatusUnprocessableEntity},
+	"models.ErrNotPseudonymisable":        {models.ErrNotPseudonymisable, http.StatusConflict},
+	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusConflict},
 	"workflow.ErrForbidden":               {workflow.ErrForbidden, http.StatusForbidden},
 	"workflow.ErrConflictOfInterest":      {workflow.ErrConflictOfInterest, http.StatusForbidden},
 	"workflow.ErrInvalidTransition":       {workflow.ErrInvalidTransition, http.StatusConflict},

@@ -53,6 +53,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	signedIn.GET("/applications/:id", h.showApplication)
 	signedIn.GET("/applications/:id/edit", h.showEditApplication)
 	signedIn.POST("/applications/:id/edit", h.saveApplication)
+	signedIn.POST("/applications/:id/delete", h.deleteDraft)
 	signedIn.GET("/applications/:id/decide", h.showDecidePage)
 	signedIn.POST("/applications/:id/actions/:action", h.applicationAction)
 	signedIn.POST("/applications/:id/attachments", h.uploadAttachment)

@@ -77,7 +77,7 @@ func TestProductionCookiesAndHeaders(t *testing.T) {
 		m := oidctest.New(t)
 		a, _, _ := newSSOApp(t, s, m, map[string]string{"APP_ENV": "production", "BASE_URL": "https://mobility.example.se",
 			"SESSION_SECRET": strings.Repeat("s", 32), "DEMO_DATA": "false", "DEV_LOGIN": "false",
-			"CONTACT_EMAIL": "mobilitet@example.se", "SMTP_HOST": "127.0.0.1"}, true)
+			"CONTACT_EMAIL": "mobility@example.se", "SMTP_HOST": "smtp.example.se"}, true)
 		c := a.client()
 		r := c.get("/")
 		for name, want := range map[string]string{

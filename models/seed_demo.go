@@ -267,7 +267,7 @@ func (s *Store) seedDemoApplications(ctx context.Context, units map[string]int64
 	// Steps happen a month after the call opened, so that the demo
 	// works whatever today's date is.
 	when := call.OpensAt.AddDate(0, 1, 0)
-	year := call.DeadlineAt.Year()
+	year := s.YearOf(call.DeadlineAt)
 	start := time.Date(year, 9, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(year+1, 6, 30, 0, 0, 0, 0, time.UTC)
 	var ids []int64
