@@ -161,6 +161,11 @@ var matrix = []matrixRow{
 	{"POST", "/admin/calls/:id/open", "/admin/calls/{call}/open", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
 	{"POST", "/admin/calls/:id/close", "/admin/calls/{call}/close", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
 
+	// People from CSV: administrators; an empty import shows its problem.
+	{"GET", "/admin/people-import", "/admin/people-import", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/people-import", "/admin/people-import", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"POST", "/admin/people-import/apply", "/admin/people-import/apply", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+
 	// The org chart: administrators. The empty import shows its
 	// problem; the unit's empty form names its missing fields.
 	{"GET", "/admin/units", "/admin/units", visitors{see, deny, deny, deny, deny, deny, ok, deny}},

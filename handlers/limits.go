@@ -23,6 +23,7 @@ const formBodyLimit = 1 << 20
 var uploadLimits = map[string]int64{
 	"/applications/:id/attachments": models.MaxAttachmentBytes + 64<<10,
 	"/admin/units/import":           maxOrgChartFile + 64<<10,
+	"/admin/people-import":          maxOrgChartFile + 64<<10,
 }
 
 var (

@@ -115,6 +115,11 @@ func (h *Handler) routes(r *gin.Engine) {
 	calls.POST("/:id", h.saveCall)
 	calls.POST("/:id/open", h.openCallNow)
 	calls.POST("/:id/close", h.closeCallNow)
+	// People from CSV (handlers/people_import.go): administrators.
+	peopleImport := r.Group("/admin/people-import", h.requireRole(workflow.RoleAdmin))
+	peopleImport.GET("", h.showPeopleImport)
+	peopleImport.POST("", h.previewPeopleImport)
+	peopleImport.POST("/apply", h.applyPeopleImport)
 	units := r.Group("/admin/units", h.requireRole(workflow.RoleAdmin))
 	units.GET("", h.listUnits)
 	units.POST("", h.createUnit)
