@@ -56,7 +56,8 @@ func (h *Handler) listApplications(c *gin.Context) {
 	}
 	pages := int((list.Total + pageSize - 1) / pageSize)
 	h.render(c, http.StatusOK, "applications", gin.H{
-		"Rows": list.Rows, "Total": list.Total, "Filter": f, "Calls": calls, "Units": chart.Units,
+		"Deleted": c.Query("done") == "deleted",
+		"Rows":    list.Rows, "Total": list.Total, "Filter": f, "Calls": calls, "Units": chart.Units,
 		"Faculties": faculties, "Plan": plan, "States": workflow.States(), "Page": page, "Pages": pages,
 		"Query": q, "SortKeys": models.SortKeys,
 		"Prev": pageLink(q, page-1, pages), "Next": pageLink(q, page+1, pages),

@@ -78,6 +78,8 @@ var answers = []struct {
 	{is(models.ErrNothingToExport), answerNothingToExport},
 	{is(models.ErrFinanceSettingsIncomplete), answerFinanceNotReady},
 	{as[*models.MissingCostCentreError], answerFinanceNotReady},
+	{as[*models.CallChangeWarning], answer{http.StatusConflict, "error.conflict", "admin.calls.warning_text"}},
+	{as[*models.ImportError], answerInvalid},
 	// Command-line errors: should one reach a page, the person is told
 	// the action does not apply now.
 	{is(models.ErrNotPseudonymisable), answerNotNow},

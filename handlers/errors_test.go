@@ -38,6 +38,8 @@ var domainErrors = map[string]struct {
 	"models.ErrExportConflict":            {models.ErrExportConflict, http.StatusConflict},
 	"models.BatchBookedError":             {&models.BatchBookedError{Batch: 1}, http.StatusConflict},
 	"models.MissingCostCentreError":       {&models.MissingCostCentreError{Units: []string{"HUMUS"}}, http.StatusConflict},
+	"models.CallChangeWarning":            {&models.CallChangeWarning{Applications: 2, Fields: []string{"deadline_at"}}, http.StatusConflict},
+	"models.ImportError":                  {&models.ImportError{Problems: []models.ImportProblem{{Row: 2, Field: "parent", Msg: models.MsgUnitParent}}}, http.StatusUnprocessableEntity},
 	"models.ErrNotPseudonymisable":        {models.ErrNotPseudonymisable, http.StatusConflict},
 	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusConflict},
 	"workflow.ErrForbidden":               {workflow.ErrForbidden, http.StatusForbidden},

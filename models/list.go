@@ -59,6 +59,7 @@ func (s *Store) ApplicationList(ctx context.Context, v workflow.Visibility, f Ap
 	}
 	where := func(q *gorm.DB) *gorm.DB {
 		q = q.Joins("JOIN org_units ON org_units.id = applications.unit_id")
+		q = q.Where("applications.deleted_at IS NULL")
 		if !v.All {
 			if len(v.UnitIDs) == 0 {
 				q = q.Where("applications.created_by = ?", v.UserID)
