@@ -25,7 +25,9 @@ var domainErrors = map[string]struct {
 	err  error
 	want int
 }{
-	"models.ErrNotFound":                  {models.ErrNotFound, http.StatusNotFound},
+	"models.ErrNotFound": {models.ErrNotFound, http.StatusNotFound},
+	// Only the seed command returns it; no request can.
+	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusInternalServerError},
 	"models.NotFoundError":                {&models.NotFoundError{What: "application", ID: 1}, http.StatusNotFound},
 	"models.ErrStale":                     {models.ErrStale, http.StatusConflict},
 	"models.StaleError":                   {&models.StaleError{Have: 1, Current: 2}, http.StatusConflict},

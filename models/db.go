@@ -259,6 +259,6 @@ func Tables() []any {
 		&AuditEvent{}, &OutboxMessage{}, &MailboxMessage{}, &Session{}, &Attachment{},
 		&Report{},
 		&FinanceSettings{}, &FinanceBatch{}, &FinanceBatchLine{},
-		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{},
+		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{}, &ApplicationTotal{},
 	}
 }
