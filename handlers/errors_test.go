@@ -25,7 +25,8 @@ var domainErrors = map[string]struct {
 	err  error
 	want int
 }{
-	"models.ErrNotFound": {models.ErrNotFound, http.StatusNotFound},
+	"models.ErrNotFound":  {models.ErrNotFound, http.StatusNotFound},
+	"models.ErrBadCursor": {models.ErrBadCursor, http.StatusBadRequest},
 	// Only the seed command returns it; no request can.
 	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusInternalServerError},
 	"models.NotFoundError":                {&models.NotFoundError{What: "application", ID: 1}, http.StatusNotFound},
