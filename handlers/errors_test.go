@@ -25,14 +25,13 @@ var domainErrors = map[string]struct {
 	err  error
 	want int
 }{
-	"models.ErrNotFound":  {models.ErrNotFound, http.StatusNotFound},
-	"models.ErrBadCursor": {models.ErrBadCursor, http.StatusBadRequest},
-	// Only the seed command returns it; no request can.
-	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusInternalServerError},
+	"models.ErrNotFound":                  {models.ErrNotFound, http.StatusNotFound},
+	"models.ErrBadCursor":                 {models.ErrBadCursor, http.StatusBadRequest},
 	"models.NotFoundError":                {&models.NotFoundError{What: "application", ID: 1}, http.StatusNotFound},
 	"models.ErrStale":                     {models.ErrStale, http.StatusConflict},
 	"models.StaleError":                   {&models.StaleError{Have: 1, Current: 2}, http.StatusConflict},
 	"models.ErrGrantEnded":                {models.ErrGrantEnded, http.StatusConflict},
+	"models.ErrAccessUnchanged":           {models.ErrAccessUnchanged, http.StatusConflict},
 	"models.ErrAlreadyRegistered":         {models.ErrAlreadyRegistered, http.StatusConflict},
 	"models.ErrLeaseLost":                 {models.ErrLeaseLost, http.StatusInternalServerError},
 	"models.ErrNothingToExport":           {models.ErrNothingToExport, http.StatusConflict},
@@ -40,6 +39,8 @@ var domainErrors = map[string]struct {
 	"models.ErrExportConflict":            {models.ErrExportConflict, http.StatusConflict},
 	"models.BatchBookedError":             {&models.BatchBookedError{Batch: 1}, http.StatusConflict},
 	"models.MissingCostCentreError":       {&models.MissingCostCentreError{Units: []string{"HUMUS"}}, http.StatusConflict},
+	"models.ErrNotPseudonymisable":        {models.ErrNotPseudonymisable, http.StatusConflict},
+	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusConflict},
 	"workflow.ErrForbidden":               {workflow.ErrForbidden, http.StatusForbidden},
 	"workflow.ErrConflictOfInterest":      {workflow.ErrConflictOfInterest, http.StatusForbidden},
 	"workflow.ErrInvalidTransition":       {workflow.ErrInvalidTransition, http.StatusConflict},

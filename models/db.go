@@ -259,6 +259,7 @@ func Tables() []any {
 		&AuditEvent{}, &OutboxMessage{}, &MailboxMessage{}, &Session{}, &Attachment{},
 		&Report{},
 		&FinanceSettings{}, &FinanceBatch{}, &FinanceBatchLine{},
-		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{}, &ApplicationTotal{},
+		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{},
+		&auditRedactionPermit{}, &ApplicationTotal{},
 	}
 }
