@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -66,11 +67,11 @@ var ErrBadCursor = errors.New("models: invalid list cursor")
 // Applications lists the applications v may see that match f, with unit
 // names, in one query.
 func (s *Store) Applications(ctx context.Context, v workflow.Visibility, f ApplicationFilter) ([]ApplicationRow, error) {
-	units, err := s.facultyUnits(ctx, f)
+	units, found, err := s.filterUnits(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	q := s.listQuery(ctx, v, f, units)
+	q := s.listQuery(ctx, v, f, units, found)
 	var rows []ApplicationRow
 	err = q.Select("applications.*, org_units.name_sv AS unit_name_sv, org_units.name_en AS unit_name_en").
 		Order(listOrder(f.Sort, f.Desc)).Scan(&rows).Error
@@ -90,11 +91,11 @@ func (s *Store) ApplicationList(ctx context.Context, v workflow.Visibility, f Ap
 	if !ok {
 		f.Sort, f.Desc, key = "updated", true, sortColumns["updated"]
 	}
-	units, err := s.facultyUnits(ctx, f)
+	units, found, err := s.filterUnits(ctx, f)
 	if err != nil {
 		return page, err
 	}
-	q := s.listQuery(ctx, v, f, units)
+	q := s.listQuery(ctx, v, f, units, found)
 	if page.Total, page.Exact, err = s.countList(ctx, v, f, units, q); err != nil {
 		return page, err
 	}
@@ -242,22 +243,31 @@ func (s *Store) countList(ctx context.Context, v workflow.Visibility, f Applicat
 	return n, n <= CountCap, err
 }
 
-// facultyUnits is the faculty of f with the units below it, or nil.
-func (s *Store) facultyUnits(ctx context.Context, f ApplicationFilter) ([]int64, error) {
-	if f.FacultyID == 0 {
-		return nil, nil
+// filterUnits reads the org chart once for f, when f needs it: its
+// faculty with the units below it, and the units whose name or code its
+// search text finds.
+func (s *Store) filterUnits(ctx context.Context, f ApplicationFilter) (faculty, search []int64, err error) {
+	text := strings.TrimSpace(f.Query)
+	if f.FacultyID == 0 && text == "" {
+		return nil, nil, nil
 	}
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return chart.Subtree(f.FacultyID), nil
+	if f.FacultyID != 0 {
+		faculty = chart.Subtree(f.FacultyID)
+	}
+	if text != "" {
+		search = chart.Find(text)
+	}
+	return faculty, search, nil
 }
 
 // listQuery is the FROM and WHERE of a list: what v may see that matches
-// f (units is f's faculty with the units below it), joined with the unit
-// for its name.
-func (s *Store) listQuery(ctx context.Context, v workflow.Visibility, f ApplicationFilter, units []int64) *gorm.DB {
+// f (units is f's faculty with the units below it, searchUnits the units
+// whose name or code f.Query finds), joined with the unit for its name.
+func (s *Store) listQuery(ctx context.Context, v workflow.Visibility, f ApplicationFilter, units, searchUnits []int64) *gorm.DB {
 	q := s.conn(ctx).Table("applications").Joins("JOIN org_units ON org_units.id = applications.unit_id")
 	if !v.All {
 		if len(v.UnitIDs) == 0 {
@@ -283,12 +293,44 @@ func (s *Store) listQuery(ctx context.Context, v workflow.Visibility, f Applicat
 			"WHERE aa.application_id = applications.id AND pa.goal_id = ?)", f.GoalID)
 	}
 	if text := strings.TrimSpace(f.Query); text != "" {
-		like := "%" + escapeLike(strings.ToLower(text)) + "%"
-		q = q.Where("(LOWER(applications.title) LIKE ? ESCAPE '\\' OR LOWER(applications.summary) LIKE ? ESCAPE '\\' "+
-			"OR LOWER(org_units.name_sv) LIKE ? ESCAPE '\\' OR LOWER(org_units.code) LIKE ? ESCAPE '\\' OR CAST(applications.id AS TEXT) = ?)",
-			like, like, like, like, strings.TrimLeft(numberPart(text), "0"))
+		q = s.searchWhere(q, text, searchUnits)
 	}
 	return q
+}
+
+// minIndexedSearch is the shortest text the trigram indexes can find;
+// shorter text is looked for without them.
+const minIndexedSearch = 3
+
+// searchWhere narrows q to the applications whose title or summary holds
+// text in any case, whose unit is one of units, or whose number is text.
+// Both databases find the same: PostgreSQL with LOWER … LIKE served by
+// pg_trgm indexes, SQLite with its FTS5 trigram index (migration 00061).
+func (s *Store) searchWhere(q *gorm.DB, text string, units []int64) *gorm.DB {
+	var terms []string
+	var args []any
+	switch {
+	case utf8.RuneCountInString(text) < minIndexedSearch:
+		like := "%" + escapeLike(strings.ToLower(text)) + "%"
+		terms = append(terms, "LOWER(applications.title) LIKE ? ESCAPE '\\' OR LOWER(applications.summary) LIKE ? ESCAPE '\\'")
+		args = append(args, like, like)
+	case s.dialect == Postgres:
+		like := "%" + escapeLike(strings.ToLower(text)) + "%"
+		terms = append(terms, "LOWER(applications.title) LIKE ? ESCAPE '\\'", "LOWER(applications.summary) LIKE ? ESCAPE '\\'")
+		args = append(args, like, like)
+	default:
+		terms = append(terms, "applications.id IN (SELECT rowid FROM applications_fts WHERE applications_fts MATCH ?)")
+		args = append(args, `"`+strings.ReplaceAll(text, `"`, `""`)+`"`)
+	}
+	if len(units) > 0 {
+		terms = append(terms, "applications.unit_id IN ?")
+		args = append(args, units)
+	}
+	if id, err := strconv.ParseInt(strings.TrimLeft(numberPart(text), "0"), 10, 64); err == nil {
+		terms = append(terms, "applications.id = ?")
+		args = append(args, id)
+	}
+	return q.Where("("+strings.Join(terms, " OR ")+")", args...)
 }
 
 // numberPart turns "MF-2026-0042" into "0042"; other text is returned as
