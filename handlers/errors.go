@@ -58,6 +58,7 @@ var answers = []struct {
 	{is(errBodyTooLarge), answerTooLarge},
 	{is(errBodyUnsupported), answerUnsupported},
 	{is(errBadQuery), answerBadQuery},
+	{is(models.ErrBadCursor), answerBadQuery},
 	{func(err error) bool { var e *invalidTextError; return errors.As(err, &e) && e.Query }, answerBadQuery},
 	{as[*invalidTextError], answerBadText},
 	{is(models.ErrNotFound), answerNotFound},

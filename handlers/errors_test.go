@@ -26,6 +26,7 @@ var domainErrors = map[string]struct {
 	want int
 }{
 	"models.ErrNotFound":                  {models.ErrNotFound, http.StatusNotFound},
+	"models.ErrBadCursor":                 {models.ErrBadCursor, http.StatusBadRequest},
 	"models.NotFoundError":                {&models.NotFoundError{What: "application", ID: 1}, http.StatusNotFound},
 	"models.ErrStale":                     {models.ErrStale, http.StatusConflict},
 	"models.StaleError":                   {&models.StaleError{Have: 1, Current: 2}, http.StatusConflict},
