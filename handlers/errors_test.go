@@ -31,6 +31,7 @@ var domainErrors = map[string]struct {
 	"models.StaleError":                   {&models.StaleError{Have: 1, Current: 2}, http.StatusConflict},
 	"models.ErrGrantEnded":                {models.ErrGrantEnded, http.StatusConflict},
 	"models.ErrAlreadyRegistered":         {models.ErrAlreadyRegistered, http.StatusConflict},
+	"models.ErrNotPseudonymisable":        {models.ErrNotPseudonymisable, http.StatusConflict},
 	"models.ErrLeaseLost":                 {models.ErrLeaseLost, http.StatusInternalServerError},
 	"models.ErrNothingToExport":           {models.ErrNothingToExport, http.StatusConflict},
 	"models.ErrFinanceSettingsIncomplete": {models.ErrFinanceSettingsIncomplete, http.StatusConflict},
