@@ -56,7 +56,8 @@ func Variables() []Variable {
 		{"SMTP_PASSWORD", "", "SMTP password."},
 		{"SMTP_FROM", "Mobility Fund <noreply@localhost>", "Sender of notification mail."},
 		{"SMTP_TLS", "starttls", "`starttls`, `tls` or `none`."},
-		{"CONTACT_EMAIL", "the address in SMTP_FROM", "Where people write about the service, named in the accessibility statement."},
+		{"CONTACT_EMAIL", "the address in SMTP_FROM", "Where people write about the service, named in the accessibility statement. Required in production."},
+		{"TIME_ZONE", "Europe/Stockholm", "The university's time zone (IANA name): every date shown, every deadline and every year of a call, report or follow-up is reckoned in it."},
 		{"PERSONAL_DATA_RETENTION", "24m", "How long a person may be inactive before `mobilityfund pseudonymise` replaces their name and email: months (`24m`) or years (`2y`), at least one month."},
 	}
 }
@@ -74,6 +75,9 @@ type Config struct {
 	SessionSecret string
 	// ContactEmail is where people write about the service.
 	ContactEmail string
+	// Zone is the university's time zone (TIME_ZONE): the calendar that
+	// dates, deadlines and years are reckoned in.
+	Zone *time.Location
 
 	// Retention is how long a person may be inactive before their name
 	// and email are pseudonymised (PERSONAL_DATA_RETENTION).
@@ -162,6 +166,7 @@ func Load(getenv func(string) string) (Config, error) {
 		return def
 	}
 	var problems []string
+	var err error
 	c := Config{
 		Env:           Environment(get("APP_ENV", string(Development))),
 		DatabaseURL:   get("DATABASE_URL", ""),
@@ -170,11 +175,15 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionSecret: getenv("SESSION_SECRET"),
 		ContactEmail:  getenv("CONTACT_EMAIL"),
 	}
+	zone := get("TIME_ZONE", "Europe/Stockholm")
+	if c.Zone, err = time.LoadLocation(zone); err != nil {
+		problems = append(problems, fmt.Sprintf("TIME_ZONE must be a time zone name such as Europe/Stockholm, not %q", zone))
+		c.Zone = time.UTC
+	}
 	if c.Env != Development && c.Env != Production {
 		problems = append(problems, fmt.Sprintf("APP_ENV must be %q or %q, not %q", Development, Production, c.Env))
 	}
 	dev := c.Env == Development
-	var err error
 	if c.DemoData, err = parseBool(get("DEMO_DATA", strconv.FormatBool(dev))); err != nil {
 		problems = append(problems, "DEMO_DATA: "+err.Error())
 	}
@@ -243,6 +252,12 @@ func (c Config) productionProblems() []string {
 	}
 	if !strings.HasPrefix(c.BaseURL, "https://") {
 		p = append(p, "BASE_URL must use https in production (session cookies are Secure)")
+	}
+	if c.ContactEmail == "" {
+		p = append(p, "CONTACT_EMAIL must be set in production (the accessibility statement names a real address to write to)")
+	}
+	if c.SMTP.Host == "" {
+		p = append(p, "SMTP_HOST must be set in production (without it no notification reaches anyone)")
 	}
 	return p
 }

@@ -211,9 +211,9 @@ func (h *Handler) authCallback(c *gin.Context) {
 		return
 	}
 	if len(res.UnknownUnits) > 0 {
-		h.log.Warn("sign-in names unknown org units", "user", res.User.ID, "units", res.UnknownUnits)
+		h.log.WarnContext(c.Request.Context(), "sign-in names unknown org units", "user", res.User.ID, "units", res.UnknownUnits)
 	}
-	h.log.Info("signed in", "user", res.User.ID, "created", res.Created)
+	h.log.InfoContext(c.Request.Context(), "signed in", "user", res.User.ID, "created", res.Created)
 	h.setCookie(c, sessionCookie, token, "/", models.SessionLifetime)
 	c.Redirect(http.StatusSeeOther, f.Next)
 }
@@ -221,7 +221,7 @@ func (h *Handler) authCallback(c *gin.Context) {
 // authFailed logs why a sign-in failed and shows the sign-in page with a
 // short reason (a message id), never the details.
 func (h *Handler) authFailed(c *gin.Context, status int, reason string, err error) {
-	h.log.Warn("sign-in failed", "reason", reason, "err", err)
+	h.log.WarnContext(c.Request.Context(), "sign-in failed", "reason", reason, "err", err)
 	h.renderLogin(c, status, reason)
 }
 

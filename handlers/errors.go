@@ -110,11 +110,11 @@ func statusOf(err error) int { return answerOf(err).status }
 func (h *Handler) fail(c *gin.Context, err error) {
 	a := answerOf(err)
 	if a.status == http.StatusServiceUnavailable {
-		h.log.Warn("database unavailable", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		h.log.WarnContext(c.Request.Context(), "database unavailable", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 		c.Header("Retry-After", "5")
 	}
 	if a.status == http.StatusInternalServerError {
-		h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		h.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}
 	data := gin.H{"Heading": a.heading, "Message": a.text}
 	var bad *invalidTextError
@@ -129,7 +129,7 @@ func (h *Handler) fail(c *gin.Context, err error) {
 func (h *Handler) failJSON(c *gin.Context, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		h.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}
 	c.JSON(status, gin.H{"error": http.StatusText(status)})
 }

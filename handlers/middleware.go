@@ -44,7 +44,7 @@ func (h *Handler) recoverer() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if rec := recover(); rec != nil {
-				h.log.Error("panic", "path", c.Request.URL.Path, "panic", rec, "stack", string(debug.Stack()))
+				h.log.ErrorContext(c.Request.Context(), "panic", "path", c.Request.URL.Path, "panic", rec, "stack", string(debug.Stack()))
 				if !c.Writer.Written() {
 					h.fail(c, errors.New("internal error"))
 				}
@@ -75,7 +75,7 @@ func (h *Handler) identify() gin.HandlerFunc {
 			if errors.Is(err, models.ErrNotFound) {
 				actor, err = nil, nil
 				if _, err := h.endSession(c); err != nil {
-					h.log.Error("end session of disabled user", "err", err)
+					h.log.ErrorContext(c.Request.Context(), "end session of disabled user", "err", err)
 				}
 			}
 		}
@@ -168,7 +168,7 @@ func (h *Handler) accessLog() gin.HandlerFunc {
 		if a := actorOf(c); a != nil {
 			user = a.User.ID
 		}
-		h.log.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
+		h.log.InfoContext(c.Request.Context(), "request", "method", c.Request.Method, "path", c.Request.URL.Path,
 			"status", c.Writer.Status(), "duration", time.Since(start).Round(time.Microsecond), "user", user)
 	}
 }

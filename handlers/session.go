@@ -116,13 +116,6 @@ func (h *Handler) loadSession(c *gin.Context) (*models.Session, error) {
 	return sess, nil
 }
 
-// sessionOf returns the session loaded for this request, or nil.
-func sessionOf(c *gin.Context) *models.Session {
-	v, _ := c.Get(keySession)
-	s, _ := v.(*models.Session)
-	return s
-}
-
 // startSession signs a person in with a new session id, replacing the
 // browser's previous session (no fixation).
 func (h *Handler) startSession(c *gin.Context, userID int64) error {
