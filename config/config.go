@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -50,6 +51,8 @@ func Variables() []Variable {
 		{"OIDC_CLAIM_GROUPS", "", "ID-token claim that holds group names (mapped to roles by OIDC_GROUP_ROLES)."},
 		{"OIDC_GROUP_ROLES", "", "Group-to-role mapping, `group=role[@UNITCODE]` separated by commas."},
 		{"OIDC_CLAIM_UNIT", "", "ID-token claim that holds the person's org unit code (membership)."},
+		{"AUTH_RATE_LIMIT", "60", "Requests a minute that one client address may make to `/auth/*` and `/login/dev`; more get 429."},
+		{"TRUSTED_PROXIES", "", "Addresses or CIDR ranges of reverse proxies whose `X-Forwarded-For` names the client (for rate limits and logs). Empty: the peer address is the client."},
 		{"SMTP_HOST", "", "SMTP server. Empty: mail is written to the log and the development mailbox."},
 		{"SMTP_PORT", "587", "SMTP port."},
 		{"SMTP_USERNAME", "", "SMTP user name (empty: no authentication)."},
@@ -82,6 +85,13 @@ type Config struct {
 	// Retention is how long a person may be inactive before their name
 	// and email are pseudonymised (PERSONAL_DATA_RETENTION).
 	Retention Retention
+
+	// AuthRateLimit is how many requests a minute one client address
+	// may make to the sign-in routes.
+	AuthRateLimit int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; none by default, so that no client can name itself.
+	TrustedProxies []string
 
 	OIDC OIDC
 	SMTP SMTP
@@ -209,6 +219,19 @@ func Load(getenv func(string) string) (Config, error) {
 		GroupRoles:   get("OIDC_GROUP_ROLES", ""),
 		ClaimUnit:    get("OIDC_CLAIM_UNIT", ""),
 	}
+	if c.AuthRateLimit, err = strconv.Atoi(get("AUTH_RATE_LIMIT", "60")); err != nil || c.AuthRateLimit <= 0 {
+		problems = append(problems, "AUTH_RATE_LIMIT must be a positive number of requests a minute")
+	}
+	for p := range strings.SplitSeq(get("TRUSTED_PROXIES", ""), ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			problems = append(problems, fmt.Sprintf("TRUSTED_PROXIES: %q is neither an address nor a CIDR range", p))
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
 	c.SMTP = SMTP{
 		Host:     get("SMTP_HOST", ""),
 		Username: get("SMTP_USERNAME", ""),
@@ -259,7 +282,32 @@ func (c Config) productionProblems() []string {
 	if c.SMTP.Host == "" {
 		p = append(p, "SMTP_HOST must be set in production (without it no notification reaches anyone)")
 	}
+	if c.OIDC.Issuer != "" && !secureIssuer(c.OIDC.Issuer) {
+		p = append(p, "OIDC_ISSUER must use https in production (only a loopback address may use http)")
+	}
 	return p
+}
+
+// secureIssuer reports whether tokens from issuer travel protected: over
+// https, or over http to this machine only (a provider in a test, or a
+// sidecar reached on loopback).
+func secureIssuer(issuer string) bool {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return u.Host != ""
+	case "http":
+		host := u.Hostname()
+		if host == "localhost" {
+			return true
+		}
+		ip := net.ParseIP(host)
+		return ip != nil && ip.IsLoopback()
+	}
+	return false
 }
 
 func parseBool(s string) (bool, error) {

@@ -57,6 +57,10 @@ func TestProductionRefusesDevelopmentSettings(t *testing.T) {
 		{"PlainHTTP", "BASE_URL", "http://mobility.example.se", "BASE_URL must use https"},
 		{"NoContactEmail", "CONTACT_EMAIL", "", "CONTACT_EMAIL must be set in production"},
 		{"NoSMTPHost", "SMTP_HOST", "", "SMTP_HOST must be set in production"},
+		{"PlainHTTPIssuer", "OIDC_ISSUER", "http://login.example.se", "OIDC_ISSUER must use https"},
+		{"IssuerLookalike", "OIDC_ISSUER", "http://127.0.0.1.example.se", "OIDC_ISSUER must use https"},
+		{"NoRateLimit", "AUTH_RATE_LIMIT", "0", "AUTH_RATE_LIMIT"},
+		{"BadProxy", "TRUSTED_PROXIES", "10.0.0.0/8, proxy.example.se", "TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,6 +75,24 @@ func TestProductionRefusesDevelopmentSettings(t *testing.T) {
 				t.Fatalf("err = %v, want it to say %q", err, tt.wantMsg)
 			}
 		})
+	}
+}
+
+// TestProductionAcceptsLoopbackIssuer lets a provider on this machine
+// speak plain http (tests, a sidecar); tokens never leave the host.
+func TestProductionAcceptsLoopbackIssuer(t *testing.T) {
+	t.Parallel()
+	for _, issuer := range []string{"http://127.0.0.1:5556/dex", "http://localhost:8080/oidc", "http://[::1]:9000/"} {
+		m := map[string]string{"APP_ENV": "production", "BASE_URL": "https://mobility.example.se",
+			"SESSION_SECRET": strings.Repeat("s", 32), "OIDC_ISSUER": issuer, "OIDC_CLIENT_ID": "mf",
+			"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7", "CONTACT_EMAIL": "mobility@example.se", "SMTP_HOST": "smtp.example.se"}
+		c, err := Load(env(m))
+		if err != nil {
+			t.Errorf("%s refused: %v", issuer, err)
+		}
+		if len(c.TrustedProxies) != 2 || c.AuthRateLimit != 60 {
+			t.Errorf("proxies %v, rate limit %d", c.TrustedProxies, c.AuthRateLimit)
+		}
 	}
 }
 

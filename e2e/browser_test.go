@@ -32,11 +32,18 @@ import (
 // axe-core against WCAG 2.1 A and AA.
 func TestBrowser(t *testing.T) {
 	b := browsertest.Start(t)
-	for _, lang := range []string{"sv", "en"} {
-		t.Run("journey-"+lang, func(t *testing.T) {
+	// Each walk runs in a phone's width (WCAG 2.1 SC 1.4.10 Reflow names
+	// 320 CSS pixels; 390 is a common phone): every page it visits must
+	// fit without scrolling sideways.
+	for _, w := range []struct {
+		lang  string
+		width int64
+	}{{"sv", 320}, {"en", 390}} {
+		t.Run("journey-"+w.lang, func(t *testing.T) {
 			t.Parallel()
-			j := newJourney(t, b, lang, "journey-"+lang)
-			if lang == "en" {
+			j := newJourney(t, b, w.lang, "journey-"+w.lang)
+			j.tab.Viewport(w.width, 800)
+			if w.lang == "en" {
 				j.tab.WithoutJavaScript()
 			}
 			j.walk()
@@ -45,6 +52,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("pages", func(t *testing.T) {
 		t.Parallel()
 		j := newJourney(t, b, "sv", "pages")
+		j.tab.Viewport(320, 800)
 		j.publicPages()
 	})
 }
@@ -92,6 +100,7 @@ func (j *journey) page(label string, want ...string) {
 			j.t.Errorf("%s (%s): the page lacks %q\n%s", label, j.tab.Path(), w, text)
 		}
 	}
+	j.tab.CheckReflow(j.lang + "-" + label)
 	j.tab.Axe(j.lang + "-" + label)
 }
 
@@ -378,15 +387,36 @@ func (j *journey) publicPages() {
 	}
 	tab.CheckFocusOrder(fmt.Sprintf("/applications/%d", rows[0].ID))
 
-	// The follow-up as the decider, and the administration as the system
-	// owner: pages of their own, outside the journey.
+	for _, p := range []string{"/tasks", "/applications", "/register", "/followup"} {
+		tab.Open(p)
+		j.page("coordinator " + p)
+	}
+
+	// The follow-up and the decision page as the decider, finance's pages
+	// as finance, and the administration as the system owner: pages of
+	// their own, outside the journey.
 	j.as("Karin Sjöberg")
-	for _, p := range []string{"/followup", "/followup/yearly"} {
+	for _, p := range []string{"/tasks", "/followup", "/followup/yearly"} {
 		tab.Open(p)
 		j.page("decider " + p)
 	}
+	for _, r := range rows {
+		if r.State == workflow.StateReadyForDecision {
+			tab.Open(fmt.Sprintf("/applications/%d/decide", r.ID))
+			j.page("decider, decision page")
+			break
+		}
+	}
+	j.as("Maria Berg")
+	tab.Open("/tasks")
+	j.page("unit head /tasks")
+	j.as("Peter Lund")
+	for _, p := range []string{"/finance", "/finance/settings", "/finance/reconciliation"} {
+		tab.Open(p)
+		j.page("finance " + p)
+	}
 	j.as("Eva Strand")
-	for _, p := range []string{"/admin/people", "/admin/plans", "/admin/mail", "/admin/audit", "/dev/mailbox"} {
+	for _, p := range []string{"/admin/people", "/admin/plans", "/admin/mail", "/admin/audit", "/admin/records", "/dev/mailbox"} {
 		tab.Open(p)
 		j.page("admin " + p)
 	}

@@ -184,6 +184,7 @@ func (h *Handler) renderApplication(c *gin.Context, status int, id int64, failed
 	if failed != nil {
 		data["FailedAction"] = string(failed.Action)
 		data["Errors"] = failed.Errors
+		data["Conflict"] = staleNotice(p, failed)
 	}
 	h.render(c, status, "application", data)
 }

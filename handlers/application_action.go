@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"mobilityfund/models"
 	"mobilityfund/money"
 	"mobilityfund/workflow"
 )
@@ -36,6 +37,9 @@ type actionAttempt struct {
 	Over *workflow.OverBudgetError
 	// CommentID names the comment an edit or strike form was about.
 	CommentID int64
+	// Stale is set when someone else changed the application after the
+	// form was loaded: the page says so and keeps what was typed.
+	Stale bool
 }
 
 // readAction reads an action form into the workflow's input, noting what
@@ -101,6 +105,9 @@ func (h *Handler) applicationAction(c *gin.Context) {
 		attempt.Over = over
 		attempt.Errors["amount"] = "error.over_budget"
 		h.actionFailed(c, id, attempt, statusOf(err))
+	case errors.Is(err, models.ErrStale):
+		attempt.Stale = true
+		h.actionFailed(c, id, attempt, statusOf(err))
 	case errors.Is(err, workflow.ErrDeadlinePassed):
 		attempt.Errors["deadline"] = "error.deadline_passed"
 		h.actionFailed(c, id, attempt, statusOf(err))
@@ -140,6 +147,12 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 			may, blocked = o.Blocked == nil, o.Blocked != nil
 		}
 	}
+	if !may && !blocked && failed != nil && failed.Stale {
+		// The decision is no longer possible: the application page says
+		// why and keeps the motivation that was typed.
+		h.renderApplication(c, status, id, failed)
+		return
+	}
 	if !may && !blocked {
 		if !actorOf(c).Has(workflow.RoleDecider) {
 			h.fail(c, workflow.ErrForbidden)
@@ -162,7 +175,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 		}
 	}
 	h.render(c, status, "decide", gin.H{
-		"P": p, "App": p.Detail.App, "Form": form, "Errors": form.Errors, "Blocked": blocked,
+		"P": p, "App": p.Detail.App, "Form": form, "Errors": form.Errors, "Blocked": blocked, "Conflict": staleNotice(p, failed),
 		"After": p.Budget.RemainingOre() - amount, "AfterFits": amount <= p.Budget.RemainingOre(), "Default": defaultAmount,
 	})
 }

@@ -21,6 +21,8 @@ type editPage struct {
 	Units  []models.OrgUnit // the units the person may apply for
 	Form   draftForm
 	Errors map[string]string
+	// Conflict is set when a save came after someone else's.
+	Conflict *editConflict
 }
 
 // formData is what the application form template needs.
@@ -171,6 +173,13 @@ func (h *Handler) showEditApplication(c *gin.Context) {
 // renderEdit renders the form of application id: as typed when form is
 // not nil, else as stored, with problems beside the fields.
 func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftForm, problems map[string]string) {
+	h.renderEditPage(c, status, id, form, problems, false)
+}
+
+// renderEditPage is renderEdit; stale says that form came too late:
+// it is merged with what is stored now and carries the new version
+// (handlers/application_conflict.go).
+func (h *Handler) renderEditPage(c *gin.Context, status int, id int64, form *draftForm, problems map[string]string, stale bool) {
 	p, err := h.loadApplicationPage(c, id)
 	if err != nil {
 		h.fail(c, err)
@@ -180,12 +189,24 @@ func (h *Handler) renderEdit(c *gin.Context, status int, id int64, form *draftFo
 		h.fail(c, p.EditErr)
 		return
 	}
-	if form == nil {
-		f := formOf(models.DraftOf(p.Detail), localizer(c))
-		form = &f
+	l := localizer(c)
+	stored := formOf(models.DraftOf(p.Detail), l)
+	stored.Version = strconv.Itoa(p.Detail.App.Version)
+	stored.Base = baseOf(formFields(stored, l, p.Plan, p.Chart))
+	var conflict *editConflict
+	switch {
+	case form == nil:
+		form = &stored
+	case stale:
+		conflict = mergeStale(form, form.Base, stored, l, p.Plan, p.Chart)
+		conflict.By, conflict.At = lastChange(p)
+		form.Version, form.Base = stored.Version, stored.Base
+	case form.Version == "":
+		form.Version, form.Base = stored.Version, stored.Base
 	}
 	app := p.Detail.App
-	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(p.Chart, actorOf(c)), Form: *form, Errors: problems}
+	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(p.Chart, actorOf(c)), Form: *form,
+		Errors: problems, Conflict: conflict}
 	h.render(c, status, "application_form", formData(e, p))
 }
 
@@ -207,6 +228,10 @@ func (h *Handler) saveApplication(c *gin.Context) {
 		return
 	}
 	_, err := h.store.SaveDraft(c.Request.Context(), id, formVersion(c), actorOf(c), d)
+	if errors.Is(err, models.ErrStale) {
+		h.renderEditPage(c, statusOf(err), id, &form, nil, true)
+		return
+	}
 	h.finish(c, err, func(status int, fields map[string]string) {
 		h.renderEdit(c, status, id, &form, fields)
 	}, "/applications/"+strconv.FormatInt(id, 10)+"?done=save")

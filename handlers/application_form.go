@@ -32,6 +32,12 @@ type draftForm struct {
 	Activities     []int64
 	// Lang is the language the amounts were typed in.
 	Lang string
+	// Version is the version of the application the form was loaded
+	// with, and Base the fingerprint of its fields then
+	// (handlers/application_conflict.go): a save that comes too late is
+	// told apart, field by field, from the one before it.
+	Version string
+	Base    string
 }
 
 // lineForm is one budget line as typed.
@@ -54,7 +60,8 @@ const maxBudgetLines = 50
 func readDraftForm(f url.Values, lang string) (form draftForm, op string, index int) {
 	form = draftForm{Lang: lang, Unit: f.Get("unit"), Title: f.Get("title"), Summary: f.Get("summary"), Purpose: f.Get("purpose"),
 		PeriodStart: f.Get("period_start"), PeriodEnd: f.Get("period_end"), Neolaia: f.Get("neolaia"),
-		Levels: f["target_levels"], Expected: map[string]string{}, ExpectedOther: f.Get("expected_other")}
+		Levels: f["target_levels"], Expected: map[string]string{}, ExpectedOther: f.Get("expected_other"),
+		Version: f.Get("version"), Base: f.Get("base")}
 	for i, name := range workflow.ConsiderationFields {
 		form.Considerations[i] = f.Get("consideration_" + name)
 	}
@@ -152,7 +159,7 @@ func parseDateField(s, field string, problems map[string]string) *time.Time {
 func formOf(d models.Draft, l *i18n.Localizer) draftForm {
 	f := draftForm{Unit: strconv.FormatInt(d.UnitID, 10), Title: d.Title, Summary: d.Summary, Purpose: d.Purpose,
 		Neolaia: string(d.Neolaia), Considerations: d.Considerations, Levels: d.TargetLevels,
-		ExpectedOther: d.ExpectedOther, Activities: d.ActivityIDs, Expected: map[string]string{}}
+		ExpectedOther: d.ExpectedOther, Activities: d.ActivityIDs, Expected: map[string]string{}, Lang: l.Lang}
 	if d.PeriodStart != nil {
 		f.PeriodStart = d.PeriodStart.Format("2006-01-02")
 	}

@@ -62,6 +62,7 @@ var answers = []struct {
 	{is(models.ErrNotFound), answerNotFound},
 	{is(workflow.ErrConflictOfInterest), answerConflictOfInt},
 	{is(workflow.ErrForbidden), answerForbidden},
+	{is(models.ErrAccessUnchanged), answerStale},
 	{is(models.ErrStale), answerStale},
 	{as[*workflow.OverBudgetError], answerOverBudget},
 	{is(workflow.ErrOverBudget), answerOverBudget},
@@ -76,6 +77,10 @@ var answers = []struct {
 	{is(models.ErrNothingToExport), answerNothingToExport},
 	{is(models.ErrFinanceSettingsIncomplete), answerFinanceNotReady},
 	{as[*models.MissingCostCentreError], answerFinanceNotReady},
+	// Command-line errors: should one reach a page, the person is told
+	// the action does not apply now.
+	{is(models.ErrNotPseudonymisable), answerNotNow},
+	{is(models.ErrSyntheticLoaded), answerNotNow},
 	// Only the mail worker holds outbox leases; one reaching a page is a
 	// fault.
 	{is(models.ErrLeaseLost), answerInternal},
