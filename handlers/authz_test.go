@@ -101,6 +101,8 @@ var matrix = []matrixRow{
 	// Applications: visibility by unit and role; erik (NT) sees no HUMUS
 	// application, whatever its id.
 	{"GET", "/tasks", "/tasks", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET", "/me/data", "/me/data", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET", "/me/data.json", "/me/data.json", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications", "/applications", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications/new", "/applications/new", visitors{see, ok, deny, deny, deny, deny, deny, ok}},
 	{"POST", "/applications", "/applications", visitors{unauth, invalid, deny, deny, deny, deny, deny, invalid}},

@@ -54,6 +54,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	// decided per application by models (visibility) and workflow.
 	signedIn := r.Group("/", h.requireLogin)
 	signedIn.GET("/tasks", h.showTasks)
+	// The person's own personal data (handlers/personal_data.go).
+	signedIn.GET("/me/data", h.showPersonalData)
+	signedIn.GET("/me/data.json", h.downloadPersonalData)
 	signedIn.GET("/applications", h.listApplications)
 	signedIn.GET("/applications/new", h.showNewApplication)
 	signedIn.POST("/applications", h.createApplication)
