@@ -16,6 +16,7 @@ import (
 	"mobilityfund/config"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
+	"mobilityfund/notify"
 	"mobilityfund/templates"
 	"mobilityfund/workflow"
 )
@@ -43,6 +44,9 @@ type Handler struct {
 	pages *templates.Renderer
 	keys  sessionKeys
 	oidc  *OIDC
+	// mail renders the subjects of a person's mail for their own view of
+	// their personal data (handlers/personal_data.go).
+	mail *notify.Renderer
 }
 
 // New builds the web application. It returns an error when a template
@@ -54,6 +58,9 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	h.keys = keys
+	if h.mail, err = notify.NewRenderer(d.Config.BaseURL); err != nil {
+		return nil, err
+	}
 	pages, err := templates.New(template.FuncMap{
 		"text":         models.Text,
 		"maxlen":       maxLength,
