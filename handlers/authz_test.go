@@ -90,12 +90,19 @@ var matrix = []matrixRow{
 	{"GET", "/admin/people/:id", "/admin/people/{person}", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
 	{"POST", "/admin/people/:id/grants", "/admin/people/{person}/grants", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
 	{"POST", "/admin/people/:id/grants/:grant/revoke", "/admin/people/{person}/grants/{grant}/revoke", visitors{unauth, deny, deny, deny, deny, deny, see, deny}},
+	// Access: without confirm=yes the page asks first (200), so the
+	// matrix changes nothing.
+	{"POST", "/admin/people/:id/disable", "/admin/people/{person}/disable", visitors{unauth, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/people/:id/enable", "/admin/people/{person}/enable", visitors{unauth, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/people/:id/end-sessions", "/admin/people/{person}/end-sessions", visitors{unauth, deny, deny, deny, deny, deny, ok, deny}},
 	{"GET", "/admin/audit", "/admin/audit", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
 	{"GET", "/admin/audit.csv", "/admin/audit.csv", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
 
 	// Applications: visibility by unit and role; erik (NT) sees no HUMUS
 	// application, whatever its id.
 	{"GET", "/tasks", "/tasks", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET", "/me/data", "/me/data", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET", "/me/data.json", "/me/data.json", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications", "/applications", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications/new", "/applications/new", visitors{see, ok, deny, deny, deny, deny, deny, ok}},
 	{"POST", "/applications", "/applications", visitors{unauth, invalid, deny, deny, deny, deny, deny, invalid}},

@@ -26,12 +26,14 @@ var domainErrors = map[string]struct {
 	want int
 }{
 	"models.ErrNotFound":                  {models.ErrNotFound, http.StatusNotFound},
+	"models.ErrBadCursor":                 {models.ErrBadCursor, http.StatusBadRequest},
 	"models.NotFoundError":                {&models.NotFoundError{What: "application", ID: 1}, http.StatusNotFound},
 	"models.ErrStale":                     {models.ErrStale, http.StatusConflict},
 	"models.StaleError":                   {&models.StaleError{Have: 1, Current: 2}, http.StatusConflict},
 	"models.ErrGrantEnded":                {models.ErrGrantEnded, http.StatusConflict},
 	"models.ErrAccessUnchanged":           {models.ErrAccessUnchanged, http.StatusConflict},
 	"models.ErrAlreadyRegistered":         {models.ErrAlreadyRegistered, http.StatusConflict},
+	"models.ErrNotPseudonymisable":        {models.ErrNotPseudonymisable, http.StatusConflict},
 	"models.ErrLeaseLost":                 {models.ErrLeaseLost, http.StatusInternalServerError},
 	"models.ErrNothingToExport":           {models.ErrNothingToExport, http.StatusConflict},
 	"models.ErrFinanceSettingsIncomplete": {models.ErrFinanceSettingsIncomplete, http.StatusConflict},
@@ -40,7 +42,6 @@ var domainErrors = map[string]struct {
 	"models.MissingCostCentreError":       {&models.MissingCostCentreError{Units: []string{"HUMUS"}}, http.StatusConflict},
 	"models.CallChangeWarning":            {&models.CallChangeWarning{Applications: 2, Fields: []string{"deadline_at"}}, http.StatusConflict},
 	"models.ImportError":                  {&models.ImportError{Problems: []models.ImportProblem{{Row: 2, Field: "parent", Msg: models.MsgUnitParent}}}, http.StatusUnprocessableEntity},
-	"models.ErrNotPseudonymisable":        {models.ErrNotPseudonymisable, http.StatusConflict},
 	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusConflict},
 	"workflow.ErrForbidden":               {workflow.ErrForbidden, http.StatusForbidden},
 	"workflow.ErrConflictOfInterest":      {workflow.ErrConflictOfInterest, http.StatusForbidden},

@@ -95,14 +95,11 @@ func requestedStates() []string {
 	return out
 }
 
-// BudgetOf sums a call's money in SQL, in one statement.
+// BudgetOf sums a call's money from the kept totals, in one statement
+// that reads a few rows per unit and state of the call.
 func (s *Store) BudgetOf(ctx context.Context, call *Call) (Budget, error) {
 	b := Budget{BudgetOre: call.BudgetOre}
-	err := s.conn(ctx).Model(&Application{}).
-		Select("COALESCE(SUM(CASE WHEN state IN ? THEN granted_ore - returned_ore ELSE 0 END), 0) AS committed_ore, "+
-			"COALESCE(SUM(CASE WHEN state IN ? THEN spent_ore ELSE 0 END), 0) AS spent_ore, "+
-			"COALESCE(SUM(CASE WHEN state IN ? THEN requested_ore ELSE 0 END), 0) AS requested_ore",
-			moneyStates(), moneyStates(), requestedStates()).
+	err := s.conn(ctx).Table("application_totals").Select(budgetSelect, moneyStates(), moneyStates(), requestedStates()).
 		Where("call_id = ?", call.ID).Scan(&b).Error
 	b.BudgetOre = call.BudgetOre
 	return b, err
@@ -113,7 +110,7 @@ func (s *Store) BudgetOf(ctx context.Context, call *Call) (Budget, error) {
 // the answer decides a grant.
 func (s *Store) committedOre(ctx context.Context, callID int64) (int64, error) {
 	var sum int64
-	err := s.conn(ctx).Model(&Application{}).Select("COALESCE(SUM(granted_ore - returned_ore), 0)").
+	err := s.conn(ctx).Table("application_totals").Select("CAST(COALESCE(SUM(granted_ore - returned_ore), 0) AS BIGINT)").
 		Where("call_id = ? AND state IN ?", callID, moneyStates()).Scan(&sum).Error
 	return sum, err
 }

@@ -97,7 +97,11 @@ func Open(url string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(4)
 		sqlDB.SetMaxIdleConns(4)
 	} else {
+		// Idle = open: under load a pool that keeps fewer idle than it
+		// opens closes and reopens PostgreSQL sessions (each a process
+		// fork) many times a second.
 		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	return &Store{db: db, dialect: dialect, now: cfg.NowFunc, zone: defaultZone()}, nil
@@ -293,6 +297,6 @@ func Tables() []any {
 		&Report{},
 		&FinanceSettings{}, &FinanceBatch{}, &FinanceBatchLine{},
 		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{},
-		&CallActivity{}, &auditRedactionPermit{},
+		&CallActivity{}, &auditRedactionPermit{}, &ApplicationTotal{},
 	}
 }
