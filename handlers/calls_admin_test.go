@@ -141,3 +141,31 @@ func formValues(body string) url.Values {
 	}
 	return v
 }
+
+// TestDecisionReferenceProposedAndUnique: the decision page proposes the
+// next number of 2026's series after the demo's ORU 2026/01235, and a
+// number another decision has is refused beside the field with 422.
+func TestDecisionReferenceProposedAndUnique(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		s.SetClock(func() time.Time { return time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC) })
+		a := newApp(t, s)
+		var app models.Application
+		if err := s.DB().Where("title = ?", "Språkstöd inför utlandsstudier").First(&app).Error; err != nil {
+			t.Fatal(err)
+		}
+		karin := a.demo("karin")
+		id := itoa(app.ID)
+		expect(t, "decide", karin.get("/applications/"+id+"/decide"), http.StatusOK, `value="ORU 2026/01236"`)
+		form := url.Values{"version": {version(t, karin, id)}, "amount": {"98 000"}, "decision_ref": {"ORU 2026/01234"}, "comment": {"Beviljas."}}
+		expect(t, "reference in use", karin.post("/applications/"+id+"/actions/grant", form), http.StatusUnprocessableEntity,
+			"Diarienumret används redan av ett annat beslut", `value="ORU 2026/01234"`)
+		form.Set("decision_ref", "ORU 2026/01236")
+		if r := karin.post("/applications/"+id+"/actions/grant", form); r.status != http.StatusSeeOther {
+			t.Fatalf("grant: %d\n%s", r.status, r.body)
+		}
+		if ref, err := s.ProposeReference(context.Background()); err != nil || ref != "ORU 2026/01237" {
+			t.Errorf("next proposal %q, %v", ref, err)
+		}
+	})
+}
