@@ -56,7 +56,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.base, "url", "http://127.0.0.1:8080", "the running application")
 	fs.StringVar(&o.dsn, "db", os.Getenv("DATABASE_URL"), "its PostgreSQL database (for the sign-in ids and the baseline)")
 	fs.StringVar(&o.as, "as", "syn-coordinator", "comma-separated subjects of development users to sign in as")
-	fs.StringVar(&o.search, "q", "bologna", "the search text")
+	fs.StringVar(&o.search, "q", "studieresa till debrecen", "the search text")
 	fs.IntVar(&o.clients, "c", 10, "closed loop: this many clients, each waiting for its answer")
 	fs.Float64Var(&o.rate, "rate", 0, "open loop: this many requests a second (overrides -c)")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to run")
