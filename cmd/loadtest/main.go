@@ -44,6 +44,7 @@ func main() {
 // options are the command line.
 type options struct {
 	base, dsn, as, search string
+	pages                 string
 	clients               int
 	rate                  float64
 	duration              time.Duration
@@ -61,6 +62,8 @@ func run(args []string, out io.Writer) error {
 	fs.Float64Var(&o.rate, "rate", 0, "open loop: this many requests a second (overrides -c)")
 	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to run")
 	fs.IntVar(&o.pid, "pid", 0, "the server's process id: report its resident memory")
+	fs.StringVar(&o.pages, "pages", "start,list,next,search,detail,tasks,followup",
+		"comma-separated pages to request: start, list, next, search, detail, tasks, followup")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -147,23 +150,33 @@ func signIn(o options, db *sql.DB, subject, baseURL string) ([]target, error) {
 		return nil, err
 	}
 	var out []target
-	add := func(name, u string) { out = append(out, target{name: name, client: c, url: u}) }
-	add("app start", o.base+"/")
-	add("app list", o.base+"/applications")
-	if m := nextHref.FindStringSubmatch(list); m != nil {
-		add("app list next", o.base+strings.ReplaceAll(m[1], "&amp;", "&"))
+	want := map[string]bool{}
+	for _, p := range strings.Split(o.pages, ",") {
+		want[strings.TrimSpace(p)] = true
 	}
-	add("app search", o.base+"/applications?q="+url.QueryEscape(o.search))
+	add := func(page, name, u string) {
+		if want[page] {
+			out = append(out, target{name: name, client: c, url: u})
+		}
+	}
+	add("start", "app start", o.base+"/")
+	add("list", "app list", o.base+"/applications")
+	if m := nextHref.FindStringSubmatch(list); m != nil {
+		add("next", "app list next", o.base+strings.ReplaceAll(m[1], "&amp;", "&"))
+	}
+	add("search", "app search", o.base+"/applications?q="+url.QueryEscape(o.search))
 	detail := int64(0)
 	if m := detailHref.FindStringSubmatch(list); m != nil {
-		add("app detail", o.base+"/applications/"+m[1])
+		add("detail", "app detail", o.base+"/applications/"+m[1])
 		_, _ = fmt.Sscan(m[1], &detail)
 	}
-	add("app tasks", o.base+"/tasks")
-	if r, err := c.Get(o.base + "/followup"); err == nil {
-		_ = r.Body.Close()
-		if r.StatusCode == http.StatusOK {
-			add("app followup", o.base+"/followup")
+	add("tasks", "app tasks", o.base+"/tasks")
+	if want["followup"] {
+		if r, err := c.Get(o.base + "/followup"); err == nil {
+			_ = r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				add("followup", "app followup", o.base+"/followup")
+			}
 		}
 	}
 	bare := &http.Client{Timeout: 60 * time.Second}
