@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -44,6 +45,9 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	now     func() time.Time
+	// reminderAfter is the application id the last reminder run stopped
+	// after; the next one continues from there (QueueReminders).
+	reminderAfter atomic.Int64
 }
 
 // Open connects to the database named by url: empty for the default SQLite
