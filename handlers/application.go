@@ -29,10 +29,13 @@ func (h *Handler) listApplications(c *gin.Context) {
 	f := models.ApplicationFilter{
 		CallID: queryID(q, "call"), State: workflow.State(q.Get("state")), UnitID: queryID(q, "unit"),
 		FacultyID: queryID(q, "faculty"), GoalID: queryID(q, "goal"), Query: q.Get("q"),
-		Sort: q.Get("sort"), Desc: q.Get("desc") == "1", Limit: pageSize,
+		Sort: q.Get("sort"), Desc: q.Get("desc") == "1", Limit: pageSize, After: q.Get("after"), Before: q.Get("before"),
 	}
-	page := max(1, int(queryID(q, "page")))
-	f.Offset = (page - 1) * pageSize
+	// The page number only labels the page: the cursor finds it.
+	page := 1
+	if f.After != "" || f.Before != "" {
+		page = max(2, int(queryID(q, "page")))
+	}
 	list, err := h.store.ApplicationList(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), f)
 	if err != nil {
 		h.fail(c, err)
@@ -54,26 +57,37 @@ func (h *Handler) listApplications(c *gin.Context) {
 			faculties = append(faculties, u)
 		}
 	}
-	pages := int((list.Total + pageSize - 1) / pageSize)
+	pages := 0
+	if list.Exact {
+		pages = int((list.Total + pageSize - 1) / pageSize)
+	}
 	h.render(c, http.StatusOK, "applications", gin.H{
-		"Rows": list.Rows, "Total": list.Total, "Filter": f, "Calls": calls, "Units": chart.Units,
-		"Faculties": faculties, "Plan": plan, "States": workflow.States(), "Page": page, "Pages": pages,
-		"Query": q, "SortKeys": models.SortKeys,
-		"Prev": pageLink(q, page-1, pages), "Next": pageLink(q, page+1, pages),
+		"Deleted": c.Query("done") == "deleted",
+		"Rows":    list.Rows, "Total": list.Total, "Exact": list.Exact, "CountCap": models.CountCap, "Filter": f,
+		"Calls": calls, "Units": chart.Units, "Faculties": faculties, "Plan": plan, "States": workflow.States(),
+		"Page": page, "Pages": pages, "Query": q, "SortKeys": models.SortKeys,
+		"Prev": pageLink(q, "before", list.Prev, page-1), "Next": pageLink(q, "after", list.Next, page+1),
 	})
 }
 
-// pageLink is the list's URL for page n with the same filters, or "" when
-// there is no such page.
-func pageLink(q url.Values, n, pages int) string {
-	if n < 1 || n > pages {
+// pageLink is the list's URL for page n, the one beside the row cursor
+// names (dir "after" or "before"), with the same filters; "" when there
+// is no such page. The first page is the list without a cursor.
+func pageLink(q url.Values, dir, cursor string, n int) string {
+	if cursor == "" {
 		return ""
 	}
 	next := url.Values{}
 	for k, v := range q {
 		next[k] = v
 	}
-	next.Set("page", strconv.Itoa(n))
+	next.Del("after")
+	next.Del("before")
+	next.Del("page")
+	if n > 1 {
+		next.Set(dir, cursor)
+		next.Set("page", strconv.Itoa(n))
+	}
 	return "/applications?" + next.Encode()
 }
 
@@ -85,6 +99,8 @@ func sortLink(q url.Values, key string) string {
 		next[k] = v
 	}
 	next.Del("page")
+	next.Del("after")
+	next.Del("before")
 	desc := next.Get("sort") == key && next.Get("desc") != "1"
 	next.Set("sort", key)
 	if desc {
@@ -96,14 +112,20 @@ func sortLink(q url.Values, key string) string {
 }
 
 // showTasks lists what waits for the signed-in person, by what they can
-// do next.
+// do next: a group per action with its count and first page, or with
+// ?group=ACTION&after=CURSOR the next page of one group.
 func (h *Handler) showTasks(c *gin.Context) {
-	tasks, err := h.store.Tasks(c.Request.Context(), actorOf(c))
+	only := workflow.Action(c.Query("group"))
+	if only != "" && !slices.Contains(workflow.TaskActions(), only) {
+		h.fail(c, errBadQuery)
+		return
+	}
+	groups, err := h.store.TaskGroups(c.Request.Context(), actorOf(c), only, c.Query("after"))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "tasks", gin.H{"Tasks": tasks})
+	h.render(c, http.StatusOK, "tasks", gin.H{"Groups": groups, "Only": only})
 }
 
 // applicationPage is what the application page shows besides the form

@@ -26,6 +26,7 @@ var domainErrors = map[string]struct {
 	want int
 }{
 	"models.ErrNotFound":                  {models.ErrNotFound, http.StatusNotFound},
+	"models.ErrBadCursor":                 {models.ErrBadCursor, http.StatusBadRequest},
 	"models.NotFoundError":                {&models.NotFoundError{What: "application", ID: 1}, http.StatusNotFound},
 	"models.ErrStale":                     {models.ErrStale, http.StatusConflict},
 	"models.StaleError":                   {&models.StaleError{Have: 1, Current: 2}, http.StatusConflict},
@@ -39,6 +40,8 @@ var domainErrors = map[string]struct {
 	"models.ErrExportConflict":            {models.ErrExportConflict, http.StatusConflict},
 	"models.BatchBookedError":             {&models.BatchBookedError{Batch: 1}, http.StatusConflict},
 	"models.MissingCostCentreError":       {&models.MissingCostCentreError{Units: []string{"HUMUS"}}, http.StatusConflict},
+	"models.CallChangeWarning":            {&models.CallChangeWarning{Applications: 2, Fields: []string{"deadline_at"}}, http.StatusConflict},
+	"models.ImportError":                  {&models.ImportError{Problems: []models.ImportProblem{{Row: 2, Field: "parent", Msg: models.MsgUnitParent}}}, http.StatusUnprocessableEntity},
 	"models.ErrSyntheticLoaded":           {models.ErrSyntheticLoaded, http.StatusConflict},
 	"workflow.ErrForbidden":               {workflow.ErrForbidden, http.StatusForbidden},
 	"workflow.ErrConflictOfInterest":      {workflow.ErrConflictOfInterest, http.StatusForbidden},

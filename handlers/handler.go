@@ -85,6 +85,11 @@ func New(d Deps) (http.Handler, error) {
 	// gin's mode is a process-wide setting; main sets it, once.
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// The client address (rate limits, logs) is the connection's peer
+	// unless a trusted proxy forwards the request.
+	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, err
+	}
 	// Sessions are rows in the database (handlers/session.go).
 	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.formActionOrigin), h.identify(), h.readBody())
 	h.routes(r)
