@@ -20,9 +20,13 @@ func auditActions(t *testing.T, s *models.Store, entity string) []string {
 	if err := s.DB().Where("entity = ?", entity).Order("id").Find(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.Action
+	// The demo people came in through the people import, which audits
+	// each creation: those rows are the demo's, not the test's.
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if !strings.HasPrefix(r.Action, "import_") {
+			out = append(out, r.Action)
+		}
 	}
 	return out
 }
