@@ -1,8 +1,8 @@
 package handlers
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,10 +104,15 @@ func activityNames(ids []int64, plan *models.Plan, lang string) []string {
 }
 
 // fingerprint is a short digest of one field's content: enough to tell
-// whether it changed, not to read it.
+// whether it changed, not to read it. It travels in the form and is
+// compared when the form comes back, possibly to another process or after
+// a restart, so it must be stable: FNV-1a, which has no seed. Nothing
+// rests on it being hard to forge: a forged base only changes which
+// fields the person is asked about, and they may edit every field anyway.
 func fingerprint(f shownField) string {
-	sum := sha256.Sum256([]byte(f.Key + "\x00" + f.Value))
-	return hex.EncodeToString(sum[:6])
+	h := fnv.New64a()
+	h.Write([]byte(f.Key + "\x00" + f.Value))
+	return hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // baseOf is the form's hidden "base": key=fingerprint pairs.

@@ -1,17 +1,15 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/gin-gonic/gin"
-	"golang.org/x/oauth2"
 
+	"mobilityfund/auth"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
@@ -36,34 +34,35 @@ func (h *Handler) startLogin(c *gin.Context) {
 		h.fail(c, errPageNotFound)
 		return
 	}
-	p := h.oidc.ready()
-	if p == nil {
+	if !h.oidc.Ready() {
 		h.renderLogin(c, http.StatusServiceUnavailable, "auth.unavailable")
 		return
 	}
-	f := loginFlow{State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(),
-		Next: nextAfterSignIn(c.Query("next")), Expires: time.Now().Add(flowMaxAge)}
+	f := auth.NewFlow(nextAfterSignIn(c.Query("next")), time.Now().Add(flowMaxAge))
+	target, err := h.oidc.AuthURL(f)
+	if err != nil {
+		h.renderLogin(c, http.StatusServiceUnavailable, "auth.unavailable")
+		return
+	}
 	if err := h.saveFlow(c, f); err != nil {
 		h.fail(c, err)
 		return
 	}
-	c.Redirect(http.StatusFound, p.oauth.AuthCodeURL(f.State, oidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier)))
+	c.Redirect(http.StatusFound, target)
 }
 
-// authCallback finishes the flow: the sign-in with this state, code
-// exchange with the PKCE verifier, ID token verification (signature,
-// issuer, audience, expiry by go-oidc; the nonce here), the claims the ID
-// token lacks from userinfo, then the person, their grants and a new
-// session in one transaction. Every failure shows the sign-in page with a
-// short reason, logs the details and is in the audit trail; nothing else
-// is saved.
+// authCallback finishes the flow: the sign-in with this state, then
+// auth.OIDC.Exchange (code exchange with the PKCE verifier, ID token
+// verification and the nonce), the claims the ID token lacks from
+// userinfo, then the person, their grants and a new session in one
+// transaction. Every failure shows the sign-in page with a short reason,
+// logs the details and is in the audit trail; nothing else is saved.
 func (h *Handler) authCallback(c *gin.Context) {
 	if h.oidc == nil {
 		h.fail(c, errPageNotFound)
 		return
 	}
-	p := h.oidc.ready()
-	if p == nil {
+	if !h.oidc.Ready() {
 		h.renderLogin(c, http.StatusServiceUnavailable, "auth.unavailable")
 		return
 	}
@@ -80,50 +79,34 @@ func (h *Handler) authCallback(c *gin.Context) {
 		h.authFailed(c, http.StatusBadRequest, "auth.err.refused", nil, fmt.Errorf("provider: %s: %s", e, c.Query("error_description")))
 		return
 	}
-	ctx := oidc.ClientContext(c.Request.Context(), h.oidc.client)
-	tok, err := p.oauth.Exchange(ctx, c.Query("code"), oauth2.VerifierOption(f.Verifier))
-	if err != nil {
-		var rerr *oauth2.RetrieveError
-		if errors.As(err, &rerr) {
-			h.authFailed(c, http.StatusBadRequest, "auth.err.failed", nil, fmt.Errorf("code exchange: %w", err))
-		} else {
-			h.authFailed(c, http.StatusServiceUnavailable, "auth.unavailable", nil, fmt.Errorf("code exchange: %w", err))
-		}
+	si, err := h.oidc.Exchange(c.Request.Context(), c.Query("code"), f)
+	var perr *auth.ProviderError
+	switch {
+	case errors.Is(err, auth.ErrNotReady), errors.As(err, &perr) && !perr.Refused:
+		h.authFailed(c, http.StatusServiceUnavailable, "auth.unavailable", nil, err)
+		return
+	case err != nil:
+		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", nil, err)
 		return
 	}
-	raw, _ := tok.Extra("id_token").(string)
-	if raw == "" {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", nil, errors.New("no id_token in the token response"))
-		return
-	}
-	idt, err := p.verifier.Verify(ctx, raw)
-	if err != nil {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", nil, fmt.Errorf("verify ID token: %w", err))
-		return
-	}
-	if !constantTimeEqual(idt.Nonce, f.Nonce) {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", nil, errors.New("nonce does not match"))
-		return
-	}
-	h.finishSignIn(ctx, c, p, tok, idt, raw, f.Next)
+	h.finishSignIn(c, si, f.Next)
 }
 
 // finishSignIn reads the person from the verified ID token, completed
 // from userinfo, and signs them in, or refuses one without an email
 // address, a disabled one, or one whose userinfo names someone else.
-func (h *Handler) finishSignIn(ctx context.Context, c *gin.Context, p *oidcProvider, tok *oauth2.Token, idt *oidc.IDToken, raw, next string) {
-	who := &models.Identity{Issuer: idt.Issuer, Subject: idt.Subject}
-	var claims map[string]any
-	if err := idt.Claims(&claims); err != nil {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", who, fmt.Errorf("claims: %w", err))
+func (h *Handler) finishSignIn(c *gin.Context, si *auth.SignIn, next string) {
+	ctx := c.Request.Context()
+	who := &models.Identity{Issuer: si.Issuer, Subject: si.Subject}
+	id, src, err := h.oidc.Identify(ctx, si)
+	if errors.Is(err, auth.ErrClaims) {
+		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", who, err)
 		return
 	}
-	claims, src, err := h.oidc.completeClaims(ctx, p, tok, idt, claims)
-	h.log.InfoContext(c.Request.Context(), "sign-in claims", "subject", idt.Subject, "from_id_token", src.IDToken,
+	h.log.InfoContext(ctx, "sign-in claims", "subject", si.Subject, "from_id_token", src.IDToken,
 		"from_userinfo", src.Userinfo, "missing", src.Missing)
-	id := h.oidc.identity(idt, claims)
 	switch {
-	case errors.Is(err, errUserinfoSubject):
+	case errors.Is(err, auth.ErrUserinfoSubject):
 		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", who, err)
 		return
 	case err != nil && id.Email == "":
@@ -132,18 +115,18 @@ func (h *Handler) finishSignIn(ctx context.Context, c *gin.Context, p *oidcProvi
 	case err != nil:
 		// Everything needed came in the ID token; userinfo would only
 		// have added a name or groups.
-		h.log.WarnContext(c.Request.Context(), "userinfo unavailable; signing in with the ID token's claims", "err", err)
+		h.log.WarnContext(ctx, "userinfo unavailable; signing in with the ID token's claims", "err", err)
 	}
 	if id.Email == "" {
 		h.authFailed(c, http.StatusForbidden, "auth.err.no_email", who, errors.New("no email address in the ID token or userinfo"))
 		return
 	}
 	id.Language = i18n.Negotiate("", c.GetHeader("Accept-Language"))
-	if h.oidc.keepsTokens() {
-		id.ProviderToken = h.sealToken(tok)
+	if h.oidc.KeepsTokens() {
+		id.ProviderToken = h.keys.SealToken(si.Token)
 	}
-	token := randomToken()
-	res, err := h.store.SignIn(c.Request.Context(), id, h.oidc.rules, h.tokenHash(token), h.cookieHash(c), raw)
+	token := auth.RandomToken()
+	res, err := h.store.SignIn(ctx, id, h.oidc.Rules(), h.keys.TokenHash(token), h.cookieHash(c), si.RawIDToken)
 	switch {
 	case errors.Is(err, workflow.ErrForbidden):
 		h.authFailed(c, http.StatusForbidden, "auth.err.disabled", who, err)
@@ -153,9 +136,9 @@ func (h *Handler) finishSignIn(ctx context.Context, c *gin.Context, p *oidcProvi
 		return
 	}
 	if len(res.UnknownUnits) > 0 {
-		h.log.WarnContext(c.Request.Context(), "sign-in names unknown org units", "user", res.User.ID, "units", res.UnknownUnits)
+		h.log.WarnContext(ctx, "sign-in names unknown org units", "user", res.User.ID, "units", res.UnknownUnits)
 	}
-	h.log.InfoContext(c.Request.Context(), "signed in", "user", res.User.ID, "created", res.Created)
+	h.log.InfoContext(ctx, "signed in", "user", res.User.ID, "created", res.Created)
 	h.setCookie(c, sessionCookie, token, models.SessionLifetime)
 	c.Redirect(http.StatusSeeOther, next)
 }

@@ -22,7 +22,7 @@ func (h *Handler) showLoginPage(c *gin.Context) {
 // id, or "") above the sign-in button: why the last attempt failed.
 func (h *Handler) renderLogin(c *gin.Context, status int, problem string) {
 	data := gin.H{"DevLogin": h.cfg.DevLogin, "SSO": h.oidc != nil, "Problem": problem,
-		"SSOReady": h.oidc != nil && h.oidc.ready() != nil, "Next": nextAfterSignIn(c.Query("next"))}
+		"SSOReady": h.oidc.Ready(), "Next": nextAfterSignIn(c.Query("next"))}
 	if h.cfg.DevLogin {
 		ctx := c.Request.Context()
 		users, err := h.store.DevUsers(ctx)

@@ -1,18 +1,10 @@
 package handlers
 
 import (
-	"crypto/subtle"
 	"net/http"
-	"net/url"
 
 	"github.com/gin-gonic/gin"
 )
-
-// constantTimeEqual compares two secrets without telling by its timing
-// how much of them matched.
-func constantTimeEqual(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
 
 // logout ends the session here (the row is deleted, the sign-out
 // audited) and, when the person signed in through a provider that offers
@@ -27,16 +19,9 @@ func (h *Handler) logout(c *gin.Context) {
 		return
 	}
 	target := "/"
-	if sess != nil && sess.IDToken != "" && h.oidc != nil {
-		if p := h.oidc.ready(); p != nil && p.endSession != "" {
-			if u, err := url.Parse(p.endSession); err == nil {
-				q := u.Query()
-				q.Set("id_token_hint", sess.IDToken)
-				q.Set("client_id", h.oidc.cfg.ClientID)
-				q.Set("post_logout_redirect_uri", h.cfg.BaseURL+"/")
-				u.RawQuery = q.Encode()
-				target = u.String()
-			}
+	if sess != nil {
+		if u := h.oidc.EndSessionURL(sess.IDToken, h.cfg.BaseURL+"/"); u != "" {
+			target = u
 		}
 	}
 	if sess != nil {

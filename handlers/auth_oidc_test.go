@@ -17,6 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/oauth2-proxy/mockoidc"
 
+	"mobilityfund/auth"
 	"mobilityfund/config"
 	"mobilityfund/handlers"
 	"mobilityfund/i18n"
@@ -33,7 +34,7 @@ const groupRoles = "mf-staff-humus=applicant@HUMUS,mf-intl=coordinator"
 // newSSOApp runs the application with single sign-on against m, on s with
 // the demo data. env overrides settings; discover=false leaves the client
 // without its provider, as when the provider was down at start-up.
-func newSSOApp(t *testing.T, s *models.Store, m *oidctest.Provider, env map[string]string, discover bool) (*app, *handlers.OIDC, *logBuffer) {
+func newSSOApp(t *testing.T, s *models.Store, m *oidctest.Provider, env map[string]string, discover bool) (*app, *auth.OIDC, *logBuffer) {
 	t.Helper()
 	if err := s.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
@@ -55,7 +56,7 @@ func newSSOApp(t *testing.T, s *models.Store, m *oidctest.Provider, env map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	sso, err := handlers.NewOIDC(cfg.OIDC)
+	sso, err := auth.NewOIDC(cfg.OIDC)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"mobilityfund/auth"
 	"mobilityfund/config"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
@@ -32,7 +33,7 @@ type Deps struct {
 	// 32 bytes.
 	SessionKey []byte
 	// OIDC is the single sign-on client; nil when OIDC_ISSUER is not set.
-	OIDC *OIDC
+	OIDC *auth.OIDC
 }
 
 // Handler holds the dependencies every route uses.
@@ -42,8 +43,8 @@ type Handler struct {
 	i18n  *i18n.Bundle
 	log   *slog.Logger
 	pages *templates.Renderer
-	keys  sessionKeys
-	oidc  *OIDC
+	keys  *auth.Keys
+	oidc  *auth.OIDC
 	// mail renders the subjects of a person's mail for their own view of
 	// their personal data (handlers/personal_data.go).
 	mail *notify.Renderer
@@ -53,7 +54,7 @@ type Handler struct {
 // does not parse or the session key is shorter than 32 bytes.
 func New(d Deps) (http.Handler, error) {
 	h := &Handler{cfg: d.Config, store: d.Store, i18n: d.I18n, log: slog.New(withRequestID{d.Log.Handler()}), oidc: d.OIDC}
-	keys, err := newSessionKeys(d.SessionKey)
+	keys, err := auth.NewKeys(d.SessionKey)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	// Sessions are rows in the database (handlers/session.go).
-	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.formActionOrigin), h.identify(), h.readBody())
+	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.FormActionOrigin), h.identify(), h.readBody())
 	h.routes(r)
 
 	// Browsers send Sec-Fetch-Site or Origin with every request; a

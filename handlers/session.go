@@ -1,15 +1,6 @@
 package handlers
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -17,19 +8,21 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"mobilityfund/auth"
 	"mobilityfund/models"
 )
 
 // Sessions live in the database (models.Session). The cookie holds a
 // random token; the row is keyed by HMAC-SHA256(SESSION_SECRET, token),
-// so neither a copy of the table nor a guessed cookie signs anyone in, and
-// deleting the row ends the session at the browser's next request.
+// (auth.Keys), so neither a copy of the table nor a guessed cookie signs
+// anyone in, and deleting the row ends the session at the browser's next
+// request.
 
 const (
 	sessionCookie = "mf_session"
 	// flowCookie prefixes the cookies that carry state, nonce and PKCE
 	// verifier of one sign-in from /auth/login to /auth/callback, sealed
-	// with AES-GCM. Each sign-in has its own, named after its state, so
+	// with AES-GCM (auth.Keys). Each sign-in has its own, named after its state, so
 	// that two tabs signing in at once do not overwrite each other.
 	flowCookie = "mf_login_"
 	flowMaxAge = 10 * time.Minute
@@ -43,53 +36,6 @@ const (
 	// development runs on plain http.
 	hostPrefix = "__Host-"
 )
-
-// sessionKeys are the keys derived from SESSION_SECRET, one per purpose.
-type sessionKeys struct {
-	id   []byte // keys the HMAC of the session token
-	flow cipher.AEAD
-	// tokens seals the provider's tokens kept with a session.
-	tokens cipher.AEAD
-}
-
-func newSessionKeys(secret []byte) (sessionKeys, error) {
-	if len(secret) < 32 {
-		return sessionKeys{}, errors.New("the session key (SESSION_SECRET) must be at least 32 characters")
-	}
-	derive := func(purpose string) []byte {
-		m := hmac.New(sha256.New, secret)
-		m.Write([]byte(purpose))
-		return m.Sum(nil)
-	}
-	aead := func(purpose string) (cipher.AEAD, error) {
-		block, err := aes.NewCipher(derive(purpose))
-		if err != nil {
-			return nil, err
-		}
-		return cipher.NewGCM(block)
-	}
-	flow, err := aead("mobilityfund login flow")
-	if err != nil {
-		return sessionKeys{}, err
-	}
-	tokens, err := aead("mobilityfund provider tokens")
-	if err != nil {
-		return sessionKeys{}, err
-	}
-	return sessionKeys{id: derive("mobilityfund session id"), flow: flow, tokens: tokens}, nil
-}
-
-// randomToken returns 256 random bits as text.
-func randomToken() string {
-	return rand.Text() + rand.Text()
-}
-
-// tokenHash derives the session row's key from the cookie's token.
-func (h *Handler) tokenHash(token string) []byte {
-	m := hmac.New(sha256.New, h.keys.id)
-	m.Write([]byte(token))
-	return m.Sum(nil)
-}
 
 // cookieName is the name a cookie of ours has here: __Host- prefixed in
 // production.
@@ -124,7 +70,7 @@ func (h *Handler) cookieHash(c *gin.Context) []byte {
 	if err != nil || token == "" {
 		return nil
 	}
-	return h.tokenHash(token)
+	return h.keys.TokenHash(token)
 }
 
 // loadSession finds the browser's session; an unknown or timed-out one
@@ -153,8 +99,8 @@ func (h *Handler) loadSession(c *gin.Context) (*models.Session, error) {
 // startSession signs a person in with a new session id, replacing the
 // browser's previous session (no fixation).
 func (h *Handler) startSession(c *gin.Context, userID int64) error {
-	token := randomToken()
-	if _, err := h.store.StartSession(c.Request.Context(), userID, h.tokenHash(token), h.cookieHash(c), ""); err != nil {
+	token := auth.RandomToken()
+	if _, err := h.store.StartSession(c.Request.Context(), userID, h.keys.TokenHash(token), h.cookieHash(c), ""); err != nil {
 		return err
 	}
 	h.setCookie(c, sessionCookie, token, models.SessionLifetime)
@@ -176,32 +122,18 @@ func (h *Handler) endSession(c *gin.Context) (*models.Session, error) {
 	return sess, err
 }
 
-// loginFlow is what the callback needs to finish one sign-in.
-type loginFlow struct {
-	State    string    `json:"s"`
-	Nonce    string    `json:"n"`
-	Verifier string    `json:"v"`
-	Next     string    `json:"r"`
-	Expires  time.Time `json:"e"`
-}
-
-// flowName is the name of the flow cookie of the sign-in with state: a
-// hash of it, so that the name does not carry the state itself.
+// flowName is the name of the flow cookie of the sign-in with state.
 func flowName(state string) string {
-	sum := sha256.Sum256([]byte(state))
-	return flowCookie + hex.EncodeToString(sum[:8])
+	return flowCookie + auth.FlowID(state)
 }
 
 // saveFlow seals the flow into a short-lived cookie of its own. When the
 // browser already holds maxFlows sign-ins in progress, those are dropped:
 // they are tabs long abandoned.
-func (h *Handler) saveFlow(c *gin.Context, f loginFlow) error {
-	plain, err := json.Marshal(f)
+func (h *Handler) saveFlow(c *gin.Context, f auth.Flow) error {
+	name := flowName(f.State)
+	sealed, err := h.keys.SealFlow(name, f)
 	if err != nil {
-		return err
-	}
-	nonce := make([]byte, h.keys.flow.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
 		return err
 	}
 	var open []string
@@ -215,9 +147,7 @@ func (h *Handler) saveFlow(c *gin.Context, f loginFlow) error {
 			h.setCookie(c, name, "", -1)
 		}
 	}
-	name := flowName(f.State)
-	sealed := h.keys.flow.Seal(nonce, nonce, plain, []byte(name))
-	h.setCookie(c, name, base64.RawURLEncoding.EncodeToString(sealed), flowMaxAge)
+	h.setCookie(c, name, sealed, flowMaxAge)
 	return nil
 }
 
@@ -238,8 +168,8 @@ const (
 // Only that cookie is consumed: a callback with an unknown state leaves a
 // genuine sign-in in progress intact. A forged, tampered or expired cookie
 // counts as none.
-func (h *Handler) takeFlow(c *gin.Context, state string) (loginFlow, flowStatus) {
-	var f loginFlow
+func (h *Handler) takeFlow(c *gin.Context, state string) (auth.Flow, flowStatus) {
+	var f auth.Flow
 	other := flowNone
 	for _, ck := range c.Request.Cookies() {
 		if strings.HasPrefix(ck.Name, h.cookieName(flowCookie)) {
@@ -255,15 +185,9 @@ func (h *Handler) takeFlow(c *gin.Context, state string) (loginFlow, flowStatus)
 		return f, other
 	}
 	h.setCookie(c, name, "", -1)
-	sealed, err := base64.RawURLEncoding.DecodeString(raw)
-	ns := h.keys.flow.NonceSize()
-	if err != nil || len(sealed) < ns {
-		return f, flowNone
-	}
-	plain, err := h.keys.flow.Open(nil, sealed[:ns], sealed[ns:], []byte(name))
-	if err != nil || json.Unmarshal(plain, &f) != nil || !time.Now().Before(f.Expires) ||
-		subtle.ConstantTimeCompare([]byte(state), []byte(f.State)) != 1 {
-		return loginFlow{}, flowNone
+	f, ok := h.keys.OpenFlow(name, raw, state, time.Now())
+	if !ok {
+		return auth.Flow{}, flowNone
 	}
 	return f, flowFound
 }

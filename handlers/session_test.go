@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"mobilityfund/auth"
 	"mobilityfund/config"
-	"mobilityfund/handlers"
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/internal/oidctest"
 	"mobilityfund/models"
@@ -151,7 +151,7 @@ func mustRequest(t *testing.T, raw string) *http.Request {
 func TestNewOIDCRefusesBadSettings(t *testing.T) {
 	t.Parallel()
 	good := config.OIDC{Issuer: "https://idp.example.org", ClientID: "mf", ClaimGroups: "groups", GroupRoles: "staff=applicant@HUMUS"}
-	if _, err := handlers.NewOIDC(good); err != nil {
+	if _, err := auth.NewOIDC(good); err != nil {
 		t.Fatal(err)
 	}
 	for name, mutate := range map[string]func(*config.OIDC){
@@ -163,7 +163,7 @@ func TestNewOIDCRefusesBadSettings(t *testing.T) {
 	} {
 		cfg := good
 		mutate(&cfg)
-		if _, err := handlers.NewOIDC(cfg); err == nil {
+		if _, err := auth.NewOIDC(cfg); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}

@@ -34,6 +34,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"mobilityfund/auth"
 	"mobilityfund/config"
 	"mobilityfund/handlers"
 	"mobilityfund/i18n"
@@ -177,10 +178,10 @@ func openAndMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) (*
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<- string) error {
-	var sso *handlers.OIDC
+	var sso *auth.OIDC
 	if cfg.OIDC.Issuer != "" {
 		var err error
-		if sso, err = handlers.NewOIDC(cfg.OIDC); err != nil {
+		if sso, err = auth.NewOIDC(cfg.OIDC); err != nil {
 			return err
 		}
 		// The provider may be down at start-up: the app serves anyway

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"mobilityfund/auth"
 	"mobilityfund/config"
 	"mobilityfund/handlers"
 	"mobilityfund/i18n"
@@ -58,9 +59,9 @@ func serve(t testing.TB, s *models.Store, w io.Writer, env map[string]string) *h
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sso *handlers.OIDC
+	var sso *auth.OIDC
 	if cfg.OIDC.Issuer != "" {
-		if sso, err = handlers.NewOIDC(cfg.OIDC); err != nil {
+		if sso, err = auth.NewOIDC(cfg.OIDC); err != nil {
 			t.Fatal(err)
 		}
 		if err := sso.Discover(context.Background()); err != nil {

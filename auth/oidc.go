@@ -1,4 +1,4 @@
-package handlers
+package auth
 
 import (
 	"context"
@@ -27,11 +27,11 @@ type OIDC struct {
 	client *http.Client
 
 	mu       sync.RWMutex
-	provider *oidcProvider
+	provider *provider
 }
 
-// oidcProvider is what discovery found.
-type oidcProvider struct {
+// provider is what discovery found.
+type provider struct {
 	provider *oidc.Provider
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
@@ -91,7 +91,7 @@ func (o *OIDC) Discover(ctx context.Context) error {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.provider = &oidcProvider{
+	o.provider = &provider{
 		provider: p,
 		oauth: oauth2.Config{ClientID: o.cfg.ClientID, ClientSecret: o.cfg.ClientSecret,
 			Endpoint: p.Endpoint(), RedirectURL: o.cfg.RedirectURL, Scopes: scopes},
@@ -125,63 +125,24 @@ func (o *OIDC) DiscoverWithRetry(ctx context.Context, log *slog.Logger) error {
 
 // ready returns what discovery found, or nil while the provider has not
 // answered yet.
-func (o *OIDC) ready() *oidcProvider {
+func (o *OIDC) ready() *provider {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	return o.provider
 }
 
-// formActionOrigin is the origin of the provider's end-session endpoint,
-// which the sign-out form must be allowed to reach; "" when there is
-// none (yet).
-func (o *OIDC) formActionOrigin() string {
-	if o == nil {
-		return ""
-	}
-	if p := o.ready(); p != nil {
-		return p.endSessionOrigin
-	}
-	return ""
+// Ready reports whether discovery has reached the provider, so that
+// sign-in can start. It returns no error; false on a nil client.
+func (o *OIDC) Ready() bool {
+	return o != nil && o.ready() != nil
 }
 
-// identity reads the person from the claims (the verified ID token's,
-// completed from userinfo) with the configured claim names. The subject
-// is always the ID token's "sub".
-func (o *OIDC) identity(idt *oidc.IDToken, claims map[string]any) models.Identity {
-	str := func(name string) string {
-		if name == "" {
-			return ""
-		}
-		s, _ := claims[name].(string)
-		return strings.TrimSpace(s)
-	}
-	id := models.Identity{Issuer: idt.Issuer, Subject: idt.Subject, Email: str(o.cfg.ClaimEmail), Name: str(o.cfg.ClaimName)}
-	if id.Name == "" {
-		id.Name = str("preferred_username")
-	}
-	if id.Name == "" {
-		id.Name = id.Email
-	}
-	id.Groups = o.groupsOf(claims)
-	if o.cfg.ClaimUnit != "" {
-		id.UnitClaim, id.UnitCode = true, str(o.cfg.ClaimUnit)
-	}
-	return id
+// Rules are the group → role rules of OIDC_GROUP_ROLES. No error.
+func (o *OIDC) Rules() []models.GroupRole {
+	return o.rules
 }
 
-// groupsOf reads the group names from the configured claim: a list, or
-// names separated by spaces.
-func (o *OIDC) groupsOf(claims map[string]any) []string {
-	var out []string
-	switch g := claims[o.cfg.ClaimGroups].(type) {
-	case []any:
-		for _, v := range g {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-	case string:
-		out = strings.Fields(g)
-	}
-	return out
+// context gives ctx the client's HTTP client for go-oidc and oauth2.
+func (o *OIDC) context(ctx context.Context) context.Context {
+	return oidc.ClientContext(ctx, o.client)
 }
