@@ -35,7 +35,7 @@ unit:
 # A short run of every fuzz target, from the seed corpus in the code and
 # testdata/fuzz; FUZZTIME sets how long each target runs.
 FUZZTIME ?= 30s
-FUZZ_TARGETS := money:FuzzParse money:FuzzParseFormatRoundTrip handlers:FuzzDraftForm handlers:FuzzTypedText \
+FUZZ_TARGETS := money:FuzzParse money:FuzzParseFormatRoundTrip handlers:FuzzDraftForm handlers:FuzzTypedText auth:FuzzClaims \
 	export:FuzzSIERoundTrip export:FuzzCSVInert
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
