@@ -181,9 +181,9 @@ func TestSignOutReachesProvider(t *testing.T) {
 			t.Errorf("an anonymous public page: Cache-Control %q", cc)
 		}
 		c.ssoLogin(m, anna())
-		for _, p := range []string{"/", "/applications", "/tasks"} {
-			if r := c.get(p); r.header.Get("Cache-Control") != "no-store" {
-				t.Errorf("%s signed in: Cache-Control %q", p, r.header.Get("Cache-Control"))
+		for _, p := range []string{"/", "/applications", "/tasks", "/followup/export.csv"} {
+			if r := c.get(p); r.status != http.StatusOK || !strings.Contains(r.header.Get("Cache-Control"), "no-store") {
+				t.Errorf("%s signed in: %d, Cache-Control %q", p, r.status, r.header.Get("Cache-Control"))
 			}
 		}
 		if r := c.post("/logout", nil); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), m.Issuer()+oidctest.EndSessionPath) {
