@@ -62,7 +62,8 @@ func (h *Handler) listApplications(c *gin.Context) {
 		pages = int((list.Total + pageSize - 1) / pageSize)
 	}
 	h.render(c, http.StatusOK, "applications", gin.H{
-		"Rows": list.Rows, "Total": list.Total, "Exact": list.Exact, "CountCap": models.CountCap, "Filter": f,
+		"Deleted": c.Query("done") == "deleted",
+		"Rows":    list.Rows, "Total": list.Total, "Exact": list.Exact, "CountCap": models.CountCap, "Filter": f,
 		"Calls": calls, "Units": chart.Units, "Faculties": faculties, "Plan": plan, "States": workflow.States(),
 		"Page": page, "Pages": pages, "Query": q, "SortKeys": models.SortKeys,
 		"Prev": pageLink(q, "before", list.Prev, page-1), "Next": pageLink(q, "after", list.Next, page+1),

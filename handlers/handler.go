@@ -16,6 +16,7 @@ import (
 	"mobilityfund/config"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
+	"mobilityfund/notify"
 	"mobilityfund/templates"
 	"mobilityfund/workflow"
 )
@@ -43,6 +44,9 @@ type Handler struct {
 	pages *templates.Renderer
 	keys  sessionKeys
 	oidc  *OIDC
+	// mail renders the subjects of a person's mail for their own view of
+	// their personal data (handlers/personal_data.go).
+	mail *notify.Renderer
 }
 
 // New builds the web application. It returns an error when a template
@@ -54,6 +58,9 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	h.keys = keys
+	if h.mail, err = notify.NewRenderer(d.Config.BaseURL); err != nil {
+		return nil, err
+	}
 	pages, err := templates.New(template.FuncMap{
 		"text":         models.Text,
 		"maxlen":       maxLength,
@@ -78,6 +85,11 @@ func New(d Deps) (http.Handler, error) {
 	// gin's mode is a process-wide setting; main sets it, once.
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// The client address (rate limits, logs) is the connection's peer
+	// unless a trusted proxy forwards the request.
+	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, err
+	}
 	// Sessions are rows in the database (handlers/session.go).
 	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.formActionOrigin), h.identify(), h.readBody())
 	h.routes(r)

@@ -9,20 +9,33 @@ import (
 
 // Call is a call for applications with a budget, within one plan.
 type Call struct {
-	ID                  int64
-	PlanID              int64
-	Code                string
-	TitleSV             string `gorm:"column:title_sv"`
-	TitleEN             string `gorm:"column:title_en"`
-	DescriptionSV       string `gorm:"column:description_sv"`
-	DescriptionEN       string `gorm:"column:description_en"`
-	BudgetOre           int64
-	OpensAt             time.Time
-	DeadlineAt          time.Time
-	ReportDueOn         time.Time
+	ID            int64
+	PlanID        int64
+	Code          string
+	TitleSV       string `gorm:"column:title_sv"`
+	TitleEN       string `gorm:"column:title_en"`
+	DescriptionSV string `gorm:"column:description_sv"`
+	DescriptionEN string `gorm:"column:description_en"`
+	BudgetOre     int64
+	OpensAt       time.Time
+	DeadlineAt    time.Time
+	ReportDueOn   time.Time
+	// DecisionOn is the day decisions are planned for, when set.
+	DecisionOn          *time.Time
 	EndorsementRequired bool
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// MaxAmountOre is the most one application may ask for; 0: no
+	// maximum.
+	MaxAmountOre int64
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// CallActivity names a plan activity a call funds. A call without rows
+// funds every activity of its plan that is not retired.
+type CallActivity struct {
+	CallID     int64 `gorm:"primaryKey;autoIncrement:false"`
+	ActivityID int64 `gorm:"primaryKey;autoIncrement:false"`
 }
 
 // OpenAt reports whether applications may be submitted at t.

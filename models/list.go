@@ -268,7 +268,8 @@ func (s *Store) filterUnits(ctx context.Context, f ApplicationFilter) (faculty, 
 // f (units is f's faculty with the units below it, searchUnits the units
 // whose name or code f.Query finds), joined with the unit for its name.
 func (s *Store) listQuery(ctx context.Context, v workflow.Visibility, f ApplicationFilter, units, searchUnits []int64) *gorm.DB {
-	q := s.conn(ctx).Table("applications").Joins("JOIN org_units ON org_units.id = applications.unit_id")
+	q := s.conn(ctx).Table("applications").Joins("JOIN org_units ON org_units.id = applications.unit_id").
+		Where("applications.deleted_at IS NULL")
 	if !v.All {
 		if len(v.UnitIDs) == 0 {
 			q = q.Where("applications.created_by = ?", v.UserID)

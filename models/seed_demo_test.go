@@ -99,9 +99,11 @@ func TestSeedDemo(t *testing.T) {
 		if err := s.DB().Model(&models.AuditEvent{}).Count(&audit).Error; err != nil {
 			t.Fatal(err)
 		}
-		// 6 creations and 15 steps.
-		if audit != 21 {
-			t.Errorf("audit events = %d, want 21", audit)
+		// The 2026 call, the 15 units and the 11 people with their 11
+		// grants go in as anyone's would, audited; then 6 creations and
+		// 15 steps.
+		if audit != 59 {
+			t.Errorf("audit events = %d, want 59", audit)
 		}
 		if err := s.DB().Model(&models.OutboxMessage{}).Count(&outbox).Error; err != nil {
 			t.Fatal(err)

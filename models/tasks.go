@@ -161,7 +161,7 @@ func taskWhere(db *gorm.DB, cells []taskCell, now time.Time) *gorm.DB {
 		}
 		terms = append(terms, term+")")
 	}
-	return db.Where("("+strings.Join(terms, " OR ")+")", args...)
+	return db.Where("applications.deleted_at IS NULL").Where("("+strings.Join(terms, " OR ")+")", args...)
 }
 
 // taskGroup reads one group's count and page.

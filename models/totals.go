@@ -56,10 +56,11 @@ func (s *Store) Budgets(ctx context.Context, calls []Call) (map[int64]Budget, er
 
 // TotalsRecomputed sums application_totals from the applications
 // themselves, the way the triggers should have kept it; tests compare the
-// two. Rows with no applications left are not returned.
+// two. Deleted drafts count nowhere. Rows with no applications left are
+// not returned.
 func (s *Store) TotalsRecomputed(ctx context.Context) ([]ApplicationTotal, error) {
 	var out []ApplicationTotal
-	err := s.conn(ctx).Table("applications").Select("call_id, unit_id, state, " +
+	err := s.conn(ctx).Table("applications").Where("deleted_at IS NULL").Select("call_id, unit_id, state, " +
 		"CASE WHEN neolaia IN ('ja', 'delvis') THEN neolaia ELSE '' END AS neolaia, COUNT(*) AS applications, " +
 		"CAST(SUM(requested_ore) AS BIGINT) AS requested_ore, CAST(SUM(granted_ore) AS BIGINT) AS granted_ore, " +
 		"CAST(SUM(returned_ore) AS BIGINT) AS returned_ore, CAST(SUM(spent_ore) AS BIGINT) AS spent_ore, " +

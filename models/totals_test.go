@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/models"
@@ -60,9 +61,12 @@ func TestTotalsEqualRecomputed(t *testing.T) {
 			{"unit and neolaia", map[string]any{"unit_id": units[1], "neolaia": "ja"}},
 			{"requested and expected", map[string]any{"requested_ore": 11, "expected_students_first": 5, "expected_partner_agreements": 1}},
 			{"text only", map[string]any{"title": "Ny titel"}},
+			{"deleted", map[string]any{"deleted_at": time.Now()}},
+			{"changed while deleted", map[string]any{"requested_ore": 13, "state": "draft"}},
+			{"undeleted", map[string]any{"deleted_at": nil}},
 		}
 		for _, st := range steps {
-			if err := db.Model(&models.Application{}).Where("id IN ?", ids[:20]).Updates(st.set).Error; err != nil {
+			if err := db.Unscoped().Model(&models.Application{}).Where("id IN ?", ids[:20]).Updates(st.set).Error; err != nil {
 				t.Fatal(err)
 			}
 			assertTotals(t, s, st.name)

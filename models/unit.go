@@ -35,8 +35,11 @@ type OrgUnit struct {
 	CostCentre  string
 	ProjectCode string
 	ProjectName string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ClosedAt is when the unit was closed: it keeps its history and its
+	// applications but takes no new ones.
+	ClosedAt  *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Name returns the unit's name in lang ("sv" or "en").

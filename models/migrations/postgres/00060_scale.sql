@@ -39,11 +39,15 @@ SELECT call_id, unit_id, state, CASE WHEN neolaia IN ('ja', 'delvis') THEN neola
        SUM(requested_ore), SUM(granted_ore), SUM(returned_ore), SUM(spent_ore),
        SUM(expected_students_first), SUM(expected_students_second), SUM(expected_students_third),
        SUM(expected_mobility_windows), SUM(expected_partner_agreements)
-FROM applications GROUP BY 1, 2, 3, 4;
+FROM applications WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4;
 
 -- +goose StatementBegin
 CREATE FUNCTION application_totals_add(a applications, sign INTEGER) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    -- A deleted draft counts nowhere.
+    IF a.deleted_at IS NOT NULL THEN
+        RETURN;
+    END IF;
     INSERT INTO application_totals AS t VALUES (a.call_id, a.unit_id, a.state,
         CASE WHEN a.neolaia IN ('ja', 'delvis') THEN a.neolaia ELSE '' END, sign,
         sign * a.requested_ore, sign * a.granted_ore, sign * a.returned_ore, sign * a.spent_ore,
@@ -83,7 +87,7 @@ END $$;
 CREATE TRIGGER application_totals_trigger
 AFTER INSERT OR DELETE OR UPDATE OF call_id, unit_id, state, neolaia, requested_ore, granted_ore, returned_ore, spent_ore,
     expected_students_first, expected_students_second, expected_students_third, expected_mobility_windows,
-    expected_partner_agreements
+    expected_partner_agreements, deleted_at
 ON applications FOR EACH ROW EXECUTE FUNCTION application_totals_apply();
 
 -- +goose Down

@@ -39,16 +39,18 @@ SELECT call_id, unit_id, state, CASE WHEN neolaia IN ('ja', 'delvis') THEN neola
        SUM(requested_ore), SUM(granted_ore), SUM(returned_ore), SUM(spent_ore),
        SUM(expected_students_first), SUM(expected_students_second), SUM(expected_students_third),
        SUM(expected_mobility_windows), SUM(expected_partner_agreements)
-FROM applications GROUP BY 1, 2, 3, 4;
+FROM applications WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4;
 
+-- A deleted draft (deleted_at set) counts nowhere.
 -- SQLite has one writer at a time: the order of the two rows an update
 -- touches does not matter here.
 -- +goose StatementBegin
 CREATE TRIGGER application_totals_insert AFTER INSERT ON applications
 BEGIN
     INSERT INTO application_totals (call_id, unit_id, state, neolaia, applications, requested_ore, granted_ore, returned_ore, spent_ore, exp_first, exp_second, exp_third, exp_windows, exp_agreements)
-    VALUES (NEW.call_id, NEW.unit_id, NEW.state, CASE WHEN NEW.neolaia IN ('ja', 'delvis') THEN NEW.neolaia ELSE '' END,
-        1, NEW.requested_ore, NEW.granted_ore, NEW.returned_ore, NEW.spent_ore, NEW.expected_students_first, NEW.expected_students_second, NEW.expected_students_third, NEW.expected_mobility_windows, NEW.expected_partner_agreements)
+    SELECT NEW.call_id, NEW.unit_id, NEW.state, CASE WHEN NEW.neolaia IN ('ja', 'delvis') THEN NEW.neolaia ELSE '' END,
+        1, NEW.requested_ore, NEW.granted_ore, NEW.returned_ore, NEW.spent_ore, NEW.expected_students_first, NEW.expected_students_second, NEW.expected_students_third, NEW.expected_mobility_windows, NEW.expected_partner_agreements
+    WHERE NEW.deleted_at IS NULL
     ON CONFLICT (call_id, unit_id, state, neolaia) DO UPDATE SET
         applications = applications + excluded.applications,
         requested_ore = requested_ore + excluded.requested_ore,
@@ -66,8 +68,9 @@ END;
 CREATE TRIGGER application_totals_delete AFTER DELETE ON applications
 BEGIN
     INSERT INTO application_totals (call_id, unit_id, state, neolaia, applications, requested_ore, granted_ore, returned_ore, spent_ore, exp_first, exp_second, exp_third, exp_windows, exp_agreements)
-    VALUES (OLD.call_id, OLD.unit_id, OLD.state, CASE WHEN OLD.neolaia IN ('ja', 'delvis') THEN OLD.neolaia ELSE '' END,
-        -1, -OLD.requested_ore, -OLD.granted_ore, -OLD.returned_ore, -OLD.spent_ore, -OLD.expected_students_first, -OLD.expected_students_second, -OLD.expected_students_third, -OLD.expected_mobility_windows, -OLD.expected_partner_agreements)
+    SELECT OLD.call_id, OLD.unit_id, OLD.state, CASE WHEN OLD.neolaia IN ('ja', 'delvis') THEN OLD.neolaia ELSE '' END,
+        -1, -OLD.requested_ore, -OLD.granted_ore, -OLD.returned_ore, -OLD.spent_ore, -OLD.expected_students_first, -OLD.expected_students_second, -OLD.expected_students_third, -OLD.expected_mobility_windows, -OLD.expected_partner_agreements
+    WHERE OLD.deleted_at IS NULL
     ON CONFLICT (call_id, unit_id, state, neolaia) DO UPDATE SET
         applications = applications + excluded.applications,
         requested_ore = requested_ore + excluded.requested_ore,
@@ -84,12 +87,13 @@ END;
 -- +goose StatementBegin
 CREATE TRIGGER application_totals_update AFTER UPDATE OF call_id, unit_id, state, neolaia, requested_ore, granted_ore, returned_ore, spent_ore,
     expected_students_first, expected_students_second, expected_students_third, expected_mobility_windows,
-    expected_partner_agreements
+    expected_partner_agreements, deleted_at
 ON applications
 BEGIN
     INSERT INTO application_totals (call_id, unit_id, state, neolaia, applications, requested_ore, granted_ore, returned_ore, spent_ore, exp_first, exp_second, exp_third, exp_windows, exp_agreements)
-    VALUES (OLD.call_id, OLD.unit_id, OLD.state, CASE WHEN OLD.neolaia IN ('ja', 'delvis') THEN OLD.neolaia ELSE '' END,
-        -1, -OLD.requested_ore, -OLD.granted_ore, -OLD.returned_ore, -OLD.spent_ore, -OLD.expected_students_first, -OLD.expected_students_second, -OLD.expected_students_third, -OLD.expected_mobility_windows, -OLD.expected_partner_agreements)
+    SELECT OLD.call_id, OLD.unit_id, OLD.state, CASE WHEN OLD.neolaia IN ('ja', 'delvis') THEN OLD.neolaia ELSE '' END,
+        -1, -OLD.requested_ore, -OLD.granted_ore, -OLD.returned_ore, -OLD.spent_ore, -OLD.expected_students_first, -OLD.expected_students_second, -OLD.expected_students_third, -OLD.expected_mobility_windows, -OLD.expected_partner_agreements
+    WHERE OLD.deleted_at IS NULL
     ON CONFLICT (call_id, unit_id, state, neolaia) DO UPDATE SET
         applications = applications + excluded.applications,
         requested_ore = requested_ore + excluded.requested_ore,
@@ -102,8 +106,9 @@ BEGIN
         exp_windows = exp_windows + excluded.exp_windows,
         exp_agreements = exp_agreements + excluded.exp_agreements;
     INSERT INTO application_totals (call_id, unit_id, state, neolaia, applications, requested_ore, granted_ore, returned_ore, spent_ore, exp_first, exp_second, exp_third, exp_windows, exp_agreements)
-    VALUES (NEW.call_id, NEW.unit_id, NEW.state, CASE WHEN NEW.neolaia IN ('ja', 'delvis') THEN NEW.neolaia ELSE '' END,
-        1, NEW.requested_ore, NEW.granted_ore, NEW.returned_ore, NEW.spent_ore, NEW.expected_students_first, NEW.expected_students_second, NEW.expected_students_third, NEW.expected_mobility_windows, NEW.expected_partner_agreements)
+    SELECT NEW.call_id, NEW.unit_id, NEW.state, CASE WHEN NEW.neolaia IN ('ja', 'delvis') THEN NEW.neolaia ELSE '' END,
+        1, NEW.requested_ore, NEW.granted_ore, NEW.returned_ore, NEW.spent_ore, NEW.expected_students_first, NEW.expected_students_second, NEW.expected_students_third, NEW.expected_mobility_windows, NEW.expected_partner_agreements
+    WHERE NEW.deleted_at IS NULL
     ON CONFLICT (call_id, unit_id, state, neolaia) DO UPDATE SET
         applications = applications + excluded.applications,
         requested_ore = requested_ore + excluded.requested_ore,
