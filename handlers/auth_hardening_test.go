@@ -20,9 +20,13 @@ func auditActions(t *testing.T, s *models.Store, entity string) []string {
 	if err := s.DB().Where("entity = ?", entity).Order("id").Find(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.Action
+	// The demo people came in through the people import, which audits
+	// each creation: those rows are the demo's, not the test's.
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if !strings.HasPrefix(r.Action, "import_") {
+			out = append(out, r.Action)
+		}
 	}
 	return out
 }
@@ -177,9 +181,9 @@ func TestSignOutReachesProvider(t *testing.T) {
 			t.Errorf("an anonymous public page: Cache-Control %q", cc)
 		}
 		c.ssoLogin(m, anna())
-		for _, p := range []string{"/", "/applications", "/tasks"} {
-			if r := c.get(p); r.header.Get("Cache-Control") != "no-store" {
-				t.Errorf("%s signed in: Cache-Control %q", p, r.header.Get("Cache-Control"))
+		for _, p := range []string{"/", "/applications", "/tasks", "/followup/export.csv"} {
+			if r := c.get(p); r.status != http.StatusOK || !strings.Contains(r.header.Get("Cache-Control"), "no-store") {
+				t.Errorf("%s signed in: %d, Cache-Control %q", p, r.status, r.header.Get("Cache-Control"))
 			}
 		}
 		if r := c.post("/logout", nil); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), m.Issuer()+oidctest.EndSessionPath) {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -47,6 +48,9 @@ type Store struct {
 	// zone is the university's time zone (TIME_ZONE): the calendar of
 	// every date, deadline and year the store reckons.
 	zone *time.Location
+	// reminderAfter is the application id the last reminder run stopped
+	// after; the next one continues from there (QueueReminders).
+	reminderAfter atomic.Int64
 }
 
 // Open connects to the database named by url: empty for the default SQLite
