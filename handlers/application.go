@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"mobilityfund/export"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
@@ -26,11 +28,8 @@ func (h *Handler) listApplications(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
-	f := models.ApplicationFilter{
-		CallID: queryID(q, "call"), State: workflow.State(q.Get("state")), UnitID: queryID(q, "unit"),
-		FacultyID: queryID(q, "faculty"), GoalID: queryID(q, "goal"), Query: q.Get("q"),
-		Sort: q.Get("sort"), Desc: q.Get("desc") == "1", Limit: pageSize,
-	}
+	f := listFilter(q)
+	f.Limit = pageSize
 	page := max(1, int(queryID(q, "page")))
 	f.Offset = (page - 1) * pageSize
 	list, err := h.store.ApplicationList(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), f)
@@ -59,8 +58,61 @@ func (h *Handler) listApplications(c *gin.Context) {
 		"Rows": list.Rows, "Total": list.Total, "Filter": f, "Calls": calls, "Units": chart.Units,
 		"Faculties": faculties, "Plan": plan, "States": workflow.States(), "Page": page, "Pages": pages,
 		"Query": q, "SortKeys": models.SortKeys,
-		"Prev": pageLink(q, page-1, pages), "Next": pageLink(q, page+1, pages),
+		"Prev": pageLink(q, page-1, pages), "Next": pageLink(q, page+1, pages), "CSV": csvLink(q),
 	})
+}
+
+// listFilter reads the list's filters and order from the query string.
+func listFilter(q url.Values) models.ApplicationFilter {
+	return models.ApplicationFilter{
+		CallID: queryID(q, "call"), State: workflow.State(q.Get("state")), UnitID: queryID(q, "unit"),
+		FacultyID: queryID(q, "faculty"), GoalID: queryID(q, "goal"), Query: q.Get("q"),
+		Sort: q.Get("sort"), Desc: q.Get("desc") == "1",
+	}
+}
+
+// csvLink is the address of the list's CSV file with the same filters.
+func csvLink(q url.Values) string {
+	next := url.Values{}
+	for k, v := range q {
+		if k != "page" {
+			next[k] = v
+		}
+	}
+	if len(next) == 0 {
+		return "/applications.csv"
+	}
+	return "/applications.csv?" + next.Encode()
+}
+
+// exportApplicationsCSV sends the list as filtered, every page of it, as
+// CSV in the reader's language.
+func (h *Handler) exportApplicationsCSV(c *gin.Context) {
+	ctx := c.Request.Context()
+	chart, err := h.store.OrgChart(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	rows, err := h.store.Applications(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), listFilter(c.Request.URL.Query()))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	l := localizer(c)
+	out := make([]export.ListRow, len(rows))
+	for i, r := range rows {
+		out[i] = export.ListRow{Number: r.Number(), Title: r.Title, Unit: r.UnitName(l.Lang), State: stateName(l, r.State),
+			RequestedOre: r.RequestedOre, GrantedOre: r.GrantedOre, Updated: r.UpdatedAt}
+	}
+	var buf bytes.Buffer
+	if err := export.WriteListCSV(&buf, func(id string) string { return l.T(id) }, out); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+l.T("applications.csv_file")+`.csv"`)
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // pageLink is the list's URL for page n with the same filters, or "" when

@@ -60,6 +60,8 @@ func New(d Deps) (http.Handler, error) {
 		"dict":         dict,
 		"state":        stateName,
 		"neolaia":      neolaiaName,
+		"relation":     relationName,
+		"badge":        stateBadge,
 		"option":       optionOf,
 		"blocked":      blockedReason,
 		"bytes":        byteSize,
@@ -105,6 +107,24 @@ func dict(kv ...any) map[string]any {
 // stateName names a state; audit rows carry states as plain strings.
 func stateName(l *i18n.Localizer, s any) string {
 	return l.T("state." + fmt.Sprint(s))
+}
+
+// relationName names a plan activity's NEOLAiA relation: an activity
+// without one reads "Nej", the same word an application's "no" shows
+// (the plan itself marks it with a dash).
+func relationName(l *i18n.Localizer, n models.Neolaia) string {
+	if n == "" {
+		n = models.NeolaiaNo
+	}
+	return neolaiaName(l, n)
+}
+
+// stateBadge shows a state as a badge: its name in text, and a colour
+// that repeats it (never the colour alone).
+func stateBadge(l *i18n.Localizer, s any) template.HTML {
+	st := fmt.Sprint(s)
+	return template.HTML(`<span class="state state-` + template.HTMLEscapeString(st) + `">` +
+		template.HTMLEscapeString(stateName(l, s)) + `</span>`)
 }
 
 func neolaiaName(l *i18n.Localizer, n models.Neolaia) string {

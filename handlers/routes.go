@@ -48,6 +48,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	signedIn := r.Group("/", h.requireLogin)
 	signedIn.GET("/tasks", h.showTasks)
 	signedIn.GET("/applications", h.listApplications)
+	signedIn.GET("/applications.csv", h.exportApplicationsCSV)
 	signedIn.GET("/applications/new", h.showNewApplication)
 	signedIn.POST("/applications", h.createApplication)
 	signedIn.GET("/applications/:id", h.showApplication)

@@ -152,7 +152,7 @@ func (s *Store) insertPlan2025(ctx context.Context) (Plan, error) {
 	tx := s.conn(ctx)
 	plan := Plan{
 		Code:     PlanCode2025,
-		TitleSV:  "Handlingsplan för internationalisering 2025-2026",
+		TitleSV:  "Handlingsplan för internationalisering 2025–2026",
 		TitleEN:  "Action plan for internationalisation 2025–2026",
 		StartsOn: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
 		EndsOn:   time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC),

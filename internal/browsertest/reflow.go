@@ -18,7 +18,7 @@ func (tab *Tab) Viewport(width, height int64) {
 // overflowJS measures the page's horizontal overflow and names the
 // widest elements that stick out past the right edge of the viewport,
 // skipping what sits inside an element that scrolls on its own (a table
-// region) and what is visually hidden.
+// region) unless it is positioned out of it.
 const overflowJS = `(() => {
   const root = document.documentElement, w = root.clientWidth;
   const scrolls = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
@@ -26,7 +26,7 @@ const overflowJS = `(() => {
   const out = [];
   for (const e of document.body.querySelectorAll("*")) {
     const r = e.getBoundingClientRect();
-    if (r.width === 0 || r.height <= 1 || r.right <= w + 1 || scrolls(e)) continue;
+    if (r.width === 0 || r.right <= w + 1 || (scrolls(e) && getComputedStyle(e).position !== "absolute")) continue;
     out.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") +
       " (right edge " + Math.round(r.right) + " px): " + (e.innerText || "").trim().slice(0, 40));
     if (out.length >= 8) break;
