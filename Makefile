@@ -12,7 +12,7 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/mobilityfund
 
-test: fmt-check vet unit
+test: fmt-check vet staticcheck unit
 
 fmt-check:
 	@out=$$(gofmt -l .); \
@@ -22,6 +22,11 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
+# staticcheck at a fixed version, fetched through the module proxy.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
+
 unit:
 	@$(GO) run ./internal/dbtest/probe
 	@$(GO) run ./internal/browsertest/probe
@@ -30,7 +35,8 @@ unit:
 # A short run of every fuzz target, from the seed corpus in the code and
 # testdata/fuzz; FUZZTIME sets how long each target runs.
 FUZZTIME ?= 30s
-FUZZ_TARGETS := money:FuzzParse money:FuzzParseFormatRoundTrip handlers:FuzzDraftForm handlers:FuzzTypedText
+FUZZ_TARGETS := money:FuzzParse money:FuzzParseFormatRoundTrip handlers:FuzzDraftForm handlers:FuzzTypedText \
+	export:FuzzSIERoundTrip export:FuzzCSVInert
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

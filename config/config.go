@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -50,13 +51,17 @@ func Variables() []Variable {
 		{"OIDC_CLAIM_GROUPS", "", "ID-token claim that holds group names (mapped to roles by OIDC_GROUP_ROLES)."},
 		{"OIDC_GROUP_ROLES", "", "Group-to-role mapping, `group=role[@UNITCODE]` separated by commas."},
 		{"OIDC_CLAIM_UNIT", "", "ID-token claim that holds the person's org unit code (membership)."},
+		{"AUTH_RATE_LIMIT", "60", "Requests a minute that one client address may make to `/auth/*` and `/login/dev`; more get 429."},
+		{"TRUSTED_PROXIES", "", "Addresses or CIDR ranges of reverse proxies whose `X-Forwarded-For` names the client (for rate limits and logs). Empty: the peer address is the client."},
 		{"SMTP_HOST", "", "SMTP server. Empty: mail is written to the log and the development mailbox."},
 		{"SMTP_PORT", "587", "SMTP port."},
 		{"SMTP_USERNAME", "", "SMTP user name (empty: no authentication)."},
 		{"SMTP_PASSWORD", "", "SMTP password."},
 		{"SMTP_FROM", "Mobility Fund <noreply@localhost>", "Sender of notification mail."},
 		{"SMTP_TLS", "starttls", "`starttls`, `tls` or `none`."},
-		{"CONTACT_EMAIL", "the address in SMTP_FROM", "Where people write about the service, named in the accessibility statement."},
+		{"CONTACT_EMAIL", "the address in SMTP_FROM", "Where people write about the service, named in the accessibility statement. Required in production."},
+		{"TIME_ZONE", "Europe/Stockholm", "The university's time zone (IANA name): every date shown, every deadline and every year of a call, report or follow-up is reckoned in it."},
+		{"PERSONAL_DATA_RETENTION", "24m", "How long a person may be inactive before `mobilityfund pseudonymise` replaces their name and email: months (`24m`) or years (`2y`), at least one month."},
 	}
 }
 
@@ -73,9 +78,64 @@ type Config struct {
 	SessionSecret string
 	// ContactEmail is where people write about the service.
 	ContactEmail string
+	// Zone is the university's time zone (TIME_ZONE): the calendar that
+	// dates, deadlines and years are reckoned in.
+	Zone *time.Location
+
+	// Retention is how long a person may be inactive before their name
+	// and email are pseudonymised (PERSONAL_DATA_RETENTION).
+	Retention Retention
+
+	// AuthRateLimit is how many requests a minute one client address
+	// may make to the sign-in routes.
+	AuthRateLimit int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; none by default, so that no client can name itself.
+	TrustedProxies []string
 
 	OIDC OIDC
 	SMTP SMTP
+}
+
+// Retention is a period of inactivity in whole months.
+type Retention struct{ Months int }
+
+// DefaultRetention is two years: a person who has neither signed in nor
+// done anything for that long is no longer part of the fund's work, while
+// a yearly call, its decisions and its reports all fall well within it.
+var DefaultRetention = Retention{Months: 24}
+
+// ParseRetention reads a retention such as "24m", "24 months", "2y" or
+// "2 years". It returns an error for anything else, or less than a month.
+func ParseRetention(s string) (Retention, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	i := strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' })
+	if i <= 0 {
+		return Retention{}, fmt.Errorf("must be months or years such as 24m or 2y, not %q", s)
+	}
+	n, err := strconv.Atoi(t[:i])
+	unit := strings.TrimSpace(t[i:])
+	switch {
+	case err != nil || n < 1 || n > 1200:
+		return Retention{}, fmt.Errorf("must be between 1 month and 100 years, not %q", s)
+	case unit == "m" || unit == "month" || unit == "months":
+		return Retention{Months: n}, nil
+	case (unit == "y" || unit == "year" || unit == "years") && n <= 100:
+		return Retention{Months: 12 * n}, nil
+	}
+	return Retention{}, fmt.Errorf("must be months or years such as 24m or 2y, not %q", s)
+}
+
+// Cutoff is the moment before which a person last active is inactive
+// longer than the retention, at now.
+func (r Retention) Cutoff(now time.Time) time.Time { return now.AddDate(0, -r.Months, 0) }
+
+// String writes the retention as PERSONAL_DATA_RETENTION accepts it.
+func (r Retention) String() string {
+	if r.Months%12 == 0 {
+		return strconv.Itoa(r.Months/12) + "y"
+	}
+	return strconv.Itoa(r.Months) + "m"
 }
 
 // OIDC holds the single sign-on settings.
@@ -116,6 +176,7 @@ func Load(getenv func(string) string) (Config, error) {
 		return def
 	}
 	var problems []string
+	var err error
 	c := Config{
 		Env:           Environment(get("APP_ENV", string(Development))),
 		DatabaseURL:   get("DATABASE_URL", ""),
@@ -124,16 +185,23 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionSecret: getenv("SESSION_SECRET"),
 		ContactEmail:  getenv("CONTACT_EMAIL"),
 	}
+	zone := get("TIME_ZONE", "Europe/Stockholm")
+	if c.Zone, err = time.LoadLocation(zone); err != nil {
+		problems = append(problems, fmt.Sprintf("TIME_ZONE must be a time zone name such as Europe/Stockholm, not %q", zone))
+		c.Zone = time.UTC
+	}
 	if c.Env != Development && c.Env != Production {
 		problems = append(problems, fmt.Sprintf("APP_ENV must be %q or %q, not %q", Development, Production, c.Env))
 	}
 	dev := c.Env == Development
-	var err error
 	if c.DemoData, err = parseBool(get("DEMO_DATA", strconv.FormatBool(dev))); err != nil {
 		problems = append(problems, "DEMO_DATA: "+err.Error())
 	}
 	if c.DevLogin, err = parseBool(get("DEV_LOGIN", strconv.FormatBool(dev))); err != nil {
 		problems = append(problems, "DEV_LOGIN: "+err.Error())
+	}
+	if c.Retention, err = ParseRetention(get("PERSONAL_DATA_RETENTION", DefaultRetention.String())); err != nil {
+		problems = append(problems, "PERSONAL_DATA_RETENTION: "+err.Error())
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 		problems = append(problems, fmt.Sprintf("BASE_URL must be an absolute URL such as https://mobility.example.se, not %q", c.BaseURL))
@@ -150,6 +218,19 @@ func Load(getenv func(string) string) (Config, error) {
 		ClaimGroups:  get("OIDC_CLAIM_GROUPS", ""),
 		GroupRoles:   get("OIDC_GROUP_ROLES", ""),
 		ClaimUnit:    get("OIDC_CLAIM_UNIT", ""),
+	}
+	if c.AuthRateLimit, err = strconv.Atoi(get("AUTH_RATE_LIMIT", "60")); err != nil || c.AuthRateLimit <= 0 {
+		problems = append(problems, "AUTH_RATE_LIMIT must be a positive number of requests a minute")
+	}
+	for p := range strings.SplitSeq(get("TRUSTED_PROXIES", ""), ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			problems = append(problems, fmt.Sprintf("TRUSTED_PROXIES: %q is neither an address nor a CIDR range", p))
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	c.SMTP = SMTP{
 		Host:     get("SMTP_HOST", ""),
@@ -195,7 +276,38 @@ func (c Config) productionProblems() []string {
 	if !strings.HasPrefix(c.BaseURL, "https://") {
 		p = append(p, "BASE_URL must use https in production (session cookies are Secure)")
 	}
+	if c.ContactEmail == "" {
+		p = append(p, "CONTACT_EMAIL must be set in production (the accessibility statement names a real address to write to)")
+	}
+	if c.SMTP.Host == "" {
+		p = append(p, "SMTP_HOST must be set in production (without it no notification reaches anyone)")
+	}
+	if c.OIDC.Issuer != "" && !secureIssuer(c.OIDC.Issuer) {
+		p = append(p, "OIDC_ISSUER must use https in production (only a loopback address may use http)")
+	}
 	return p
+}
+
+// secureIssuer reports whether tokens from issuer travel protected: over
+// https, or over http to this machine only (a provider in a test, or a
+// sidecar reached on loopback).
+func secureIssuer(issuer string) bool {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return u.Host != ""
+	case "http":
+		host := u.Hostname()
+		if host == "localhost" {
+			return true
+		}
+		ip := net.ParseIP(host)
+		return ip != nil && ip.IsLoopback()
+	}
+	return false
 }
 
 func parseBool(s string) (bool, error) {

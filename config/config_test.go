@@ -20,6 +20,9 @@ func TestDefaults(t *testing.T) {
 		c.SMTP.Port != 587 || c.SMTP.TLS != "starttls" {
 		t.Fatalf("defaults = %+v", c)
 	}
+	if c.Zone == nil || c.Zone.String() != "Europe/Stockholm" {
+		t.Errorf("zone = %v, want Europe/Stockholm", c.Zone)
+	}
 	if got := strings.Join(c.OIDC.Scopes, " "); got != "openid profile email" {
 		t.Errorf("scopes = %q", got)
 	}
@@ -33,6 +36,8 @@ func TestProductionRefusesDevelopmentSettings(t *testing.T) {
 		"SESSION_SECRET": strings.Repeat("s", 32),
 		"OIDC_ISSUER":    "https://login.example.se",
 		"OIDC_CLIENT_ID": "mobilityfund",
+		"CONTACT_EMAIL":  "mobilitet@example.se",
+		"SMTP_HOST":      "smtp.example.se",
 	}
 	c, err := Load(env(good))
 	if err != nil {
@@ -50,6 +55,12 @@ func TestProductionRefusesDevelopmentSettings(t *testing.T) {
 		{"ShortSessionSecret", "SESSION_SECRET", "short", "SESSION_SECRET must be set"},
 		{"NoOIDC", "OIDC_ISSUER", "", "OIDC_ISSUER and OIDC_CLIENT_ID must be set"},
 		{"PlainHTTP", "BASE_URL", "http://mobility.example.se", "BASE_URL must use https"},
+		{"NoContactEmail", "CONTACT_EMAIL", "", "CONTACT_EMAIL must be set in production"},
+		{"NoSMTPHost", "SMTP_HOST", "", "SMTP_HOST must be set in production"},
+		{"PlainHTTPIssuer", "OIDC_ISSUER", "http://login.example.se", "OIDC_ISSUER must use https"},
+		{"IssuerLookalike", "OIDC_ISSUER", "http://127.0.0.1.example.se", "OIDC_ISSUER must use https"},
+		{"NoRateLimit", "AUTH_RATE_LIMIT", "0", "AUTH_RATE_LIMIT"},
+		{"BadProxy", "TRUSTED_PROXIES", "10.0.0.0/8, proxy.example.se", "TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,13 +78,32 @@ func TestProductionRefusesDevelopmentSettings(t *testing.T) {
 	}
 }
 
+// TestProductionAcceptsLoopbackIssuer lets a provider on this machine
+// speak plain http (tests, a sidecar); tokens never leave the host.
+func TestProductionAcceptsLoopbackIssuer(t *testing.T) {
+	t.Parallel()
+	for _, issuer := range []string{"http://127.0.0.1:5556/dex", "http://localhost:8080/oidc", "http://[::1]:9000/"} {
+		m := map[string]string{"APP_ENV": "production", "BASE_URL": "https://mobility.example.se",
+			"SESSION_SECRET": strings.Repeat("s", 32), "OIDC_ISSUER": issuer, "OIDC_CLIENT_ID": "mf",
+			"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7", "CONTACT_EMAIL": "mobility@example.se", "SMTP_HOST": "smtp.example.se"}
+		c, err := Load(env(m))
+		if err != nil {
+			t.Errorf("%s refused: %v", issuer, err)
+		}
+		if len(c.TrustedProxies) != 2 || c.AuthRateLimit != 60 {
+			t.Errorf("proxies %v, rate limit %d", c.TrustedProxies, c.AuthRateLimit)
+		}
+	}
+}
+
 func TestInvalidValues(t *testing.T) {
 	t.Parallel()
-	_, err := Load(env(map[string]string{"APP_ENV": "staging", "SMTP_TLS": "ssl", "SMTP_PORT": "x", "DEV_LOGIN": "maybe", "BASE_URL": "localhost"}))
+	_, err := Load(env(map[string]string{"APP_ENV": "staging", "SMTP_TLS": "ssl", "SMTP_PORT": "x", "DEV_LOGIN": "maybe", "BASE_URL": "localhost",
+		"TIME_ZONE": "Europe/Örebro"}))
 	if err == nil {
 		t.Fatal("invalid values accepted")
 	}
-	for _, want := range []string{"APP_ENV", "SMTP_TLS", "SMTP_PORT", "DEV_LOGIN", "BASE_URL"} {
+	for _, want := range []string{"APP_ENV", "SMTP_TLS", "SMTP_PORT", "DEV_LOGIN", "BASE_URL", "TIME_ZONE"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}
@@ -88,5 +118,31 @@ func TestVariablesAreUnique(t *testing.T) {
 			t.Errorf("variable %s is listed twice or undocumented", v.Name)
 		}
 		seen[v.Name] = true
+	}
+}
+
+// TestProductionNamesEveryMissingSetting: one start-up tells the operator
+// everything that is missing, each by name.
+func TestProductionNamesEveryMissingSetting(t *testing.T) {
+	t.Parallel()
+	_, err := Load(env(map[string]string{"APP_ENV": "production"}))
+	if err == nil {
+		t.Fatal("production without settings started")
+	}
+	for _, want := range []string{"SESSION_SECRET", "OIDC_ISSUER", "BASE_URL", "CONTACT_EMAIL", "SMTP_HOST"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func TestTimeZone(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{"TIME_ZONE": "Europe/Helsinki"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Zone.String() != "Europe/Helsinki" {
+		t.Errorf("zone = %v", c.Zone)
 	}
 }

@@ -114,7 +114,7 @@ func (h *Handler) exportAuditLog(c *gin.Context) {
 	c.Status(http.StatusOK)
 	if err := export.WriteAuditCSV(c.Writer, rows, stockholm); err != nil {
 		// The status is sent; cutting the body short tells the client.
-		h.log.Error("audit CSV", "err", err)
+		h.log.ErrorContext(c.Request.Context(), "audit CSV", "err", err)
 		c.Abort()
 	}
 }

@@ -22,7 +22,7 @@ func (h *Handler) showLoginPage(c *gin.Context) {
 // id, or "") above the sign-in button: why the last attempt failed.
 func (h *Handler) renderLogin(c *gin.Context, status int, problem string) {
 	data := gin.H{"DevLogin": h.cfg.DevLogin, "SSO": h.oidc != nil, "Problem": problem,
-		"SSOReady": h.oidc != nil && h.oidc.ready() != nil}
+		"SSOReady": h.oidc != nil && h.oidc.ready() != nil, "Next": nextAfterSignIn(c.Query("next"))}
 	if h.cfg.DevLogin {
 		ctx := c.Request.Context()
 		users, err := h.store.DevUsers(ctx)
@@ -71,11 +71,15 @@ func (h *Handler) devLogin(c *gin.Context) {
 		h.fail(c, errPageNotFound)
 		return
 	}
+	if u.Disabled {
+		h.renderLogin(c, http.StatusForbidden, "auth.err.disabled")
+		return
+	}
 	if err := h.startSession(c, u.ID); err != nil {
 		h.fail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/")
+	c.Redirect(http.StatusSeeOther, nextAfterSignIn(c.PostForm("next")))
 }
 
 // setLanguage saves the reader's language: on their profile when signed

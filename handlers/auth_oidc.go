@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,13 +12,10 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
-	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
 
 	"mobilityfund/config"
-	"mobilityfund/i18n"
 	"mobilityfund/models"
-	"mobilityfund/workflow"
 )
 
 // OIDC is the single sign-on client. Discovery may fail while the provider
@@ -36,9 +32,15 @@ type OIDC struct {
 
 // oidcProvider is what discovery found.
 type oidcProvider struct {
-	oauth      oauth2.Config
-	verifier   *oidc.IDTokenVerifier
-	endSession string
+	provider *oidc.Provider
+	oauth    oauth2.Config
+	verifier *oidc.IDTokenVerifier
+	// endSession is the end_session_endpoint (RP-Initiated Logout 1.0
+	// §2.1), "" when the provider has none; endSessionOrigin its origin,
+	// which the pages' CSP lets the sign-out form go to.
+	endSession, endSessionOrigin string
+	// userinfo reports whether the provider has a userinfo_endpoint.
+	userinfo bool
 }
 
 // NewOIDC checks the single sign-on settings and returns a client that has
@@ -70,9 +72,18 @@ func (o *OIDC) Discover(ctx context.Context) error {
 	}
 	var meta struct {
 		EndSession string `json:"end_session_endpoint"`
+		Userinfo   string `json:"userinfo_endpoint"`
 	}
 	if err := p.Claims(&meta); err != nil {
 		return fmt.Errorf("provider metadata: %w", err)
+	}
+	var origin string
+	if meta.EndSession != "" {
+		u, err := url.Parse(meta.EndSession)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return fmt.Errorf("provider metadata: end_session_endpoint %q is not an http(s) URL", meta.EndSession)
+		}
+		origin = u.Scheme + "://" + u.Host
 	}
 	scopes := o.cfg.Scopes
 	if !strings.Contains(" "+strings.Join(scopes, " ")+" ", " "+oidc.ScopeOpenID+" ") {
@@ -81,10 +92,12 @@ func (o *OIDC) Discover(ctx context.Context) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.provider = &oidcProvider{
+		provider: p,
 		oauth: oauth2.Config{ClientID: o.cfg.ClientID, ClientSecret: o.cfg.ClientSecret,
 			Endpoint: p.Endpoint(), RedirectURL: o.cfg.RedirectURL, Scopes: scopes},
 		verifier:   p.VerifierContext(ctx, &oidc.Config{ClientID: o.cfg.ClientID}),
-		endSession: meta.EndSession,
+		endSession: meta.EndSession, endSessionOrigin: origin,
+		userinfo: meta.Userinfo != "",
 	}
 	return nil
 }
@@ -118,115 +131,22 @@ func (o *OIDC) ready() *oidcProvider {
 	return o.provider
 }
 
-// startLogin begins the authorization code flow with PKCE (S256): state,
-// nonce and verifier are random per sign-in and travel in a sealed,
-// short-lived cookie that only /auth/ sees.
-func (h *Handler) startLogin(c *gin.Context) {
-	if h.oidc == nil {
-		h.fail(c, errPageNotFound)
-		return
+// formActionOrigin is the origin of the provider's end-session endpoint,
+// which the sign-out form must be allowed to reach; "" when there is
+// none (yet).
+func (o *OIDC) formActionOrigin() string {
+	if o == nil {
+		return ""
 	}
-	p := h.oidc.ready()
-	if p == nil {
-		h.renderLogin(c, http.StatusServiceUnavailable, "auth.unavailable")
-		return
+	if p := o.ready(); p != nil {
+		return p.endSessionOrigin
 	}
-	f := loginFlow{State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(),
-		Next: localPath(c.Query("next")), Expires: time.Now().Add(flowMaxAge)}
-	if err := h.saveFlow(c, f); err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.Redirect(http.StatusFound, p.oauth.AuthCodeURL(f.State, oidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier)))
+	return ""
 }
 
-// authCallback finishes the flow: state, code exchange with the PKCE
-// verifier, ID token verification (signature, issuer, audience, expiry by
-// go-oidc; the nonce here), then the person, their grants and a new
-// session in one transaction. Every failure shows the sign-in page with a
-// short reason and logs the details; nothing is saved.
-func (h *Handler) authCallback(c *gin.Context) {
-	if h.oidc == nil {
-		h.fail(c, errPageNotFound)
-		return
-	}
-	p := h.oidc.ready()
-	if p == nil {
-		h.renderLogin(c, http.StatusServiceUnavailable, "auth.unavailable")
-		return
-	}
-	f, ok := h.takeFlow(c)
-	if !ok {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.expired", errors.New("no valid sign-in cookie"))
-		return
-	}
-	if e := c.Query("error"); e != "" {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.refused", fmt.Errorf("provider: %s: %s", e, c.Query("error_description")))
-		return
-	}
-	if subtle.ConstantTimeCompare([]byte(c.Query("state")), []byte(f.State)) != 1 {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", errors.New("state does not match"))
-		return
-	}
-	ctx := oidc.ClientContext(c.Request.Context(), h.oidc.client)
-	tok, err := p.oauth.Exchange(ctx, c.Query("code"), oauth2.VerifierOption(f.Verifier))
-	if err != nil {
-		var rerr *oauth2.RetrieveError
-		if errors.As(err, &rerr) {
-			h.authFailed(c, http.StatusBadRequest, "auth.err.failed", fmt.Errorf("code exchange: %w", err))
-		} else {
-			h.authFailed(c, http.StatusServiceUnavailable, "auth.unavailable", fmt.Errorf("code exchange: %w", err))
-		}
-		return
-	}
-	raw, _ := tok.Extra("id_token").(string)
-	if raw == "" {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", errors.New("no id_token in the token response"))
-		return
-	}
-	idt, err := p.verifier.Verify(ctx, raw)
-	if err != nil {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", fmt.Errorf("verify ID token: %w", err))
-		return
-	}
-	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(f.Nonce)) != 1 {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", errors.New("nonce does not match"))
-		return
-	}
-	var claims map[string]any
-	if err := idt.Claims(&claims); err != nil {
-		h.authFailed(c, http.StatusBadRequest, "auth.err.failed", fmt.Errorf("claims: %w", err))
-		return
-	}
-	id := h.oidc.identity(idt, claims)
-	id.Language = i18n.Negotiate("", c.GetHeader("Accept-Language"))
-	token := randomToken()
-	res, err := h.store.SignIn(c.Request.Context(), id, h.oidc.rules, h.tokenHash(token), h.cookieHash(c), raw)
-	switch {
-	case errors.Is(err, workflow.ErrForbidden):
-		h.authFailed(c, http.StatusForbidden, "auth.err.disabled", err)
-		return
-	case err != nil:
-		h.fail(c, err)
-		return
-	}
-	if len(res.UnknownUnits) > 0 {
-		h.log.Warn("sign-in names unknown org units", "user", res.User.ID, "units", res.UnknownUnits)
-	}
-	h.log.Info("signed in", "user", res.User.ID, "created", res.Created)
-	h.setCookie(c, sessionCookie, token, "/", models.SessionLifetime)
-	c.Redirect(http.StatusSeeOther, f.Next)
-}
-
-// authFailed logs why a sign-in failed and shows the sign-in page with a
-// short reason (a message id), never the details.
-func (h *Handler) authFailed(c *gin.Context, status int, reason string, err error) {
-	h.log.Warn("sign-in failed", "reason", reason, "err", err)
-	h.renderLogin(c, status, reason)
-}
-
-// identity reads the person from the verified ID token with the
-// configured claim names. The subject is always "sub".
+// identity reads the person from the claims (the verified ID token's,
+// completed from userinfo) with the configured claim names. The subject
+// is always the ID token's "sub".
 func (o *OIDC) identity(idt *oidc.IDToken, claims map[string]any) models.Identity {
 	str := func(name string) string {
 		if name == "" {
@@ -256,29 +176,4 @@ func (o *OIDC) identity(idt *oidc.IDToken, claims map[string]any) models.Identit
 		id.UnitClaim, id.UnitCode = true, str(o.cfg.ClaimUnit)
 	}
 	return id
-}
-
-// logout ends the session here (the row is deleted) and, when the person
-// signed in through a provider that offers it, at the provider too
-// (RP-initiated logout with id_token_hint).
-func (h *Handler) logout(c *gin.Context) {
-	sess, err := h.endSession(c)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	target := "/"
-	if sess != nil && sess.IDToken != "" && h.oidc != nil {
-		if p := h.oidc.ready(); p != nil && p.endSession != "" {
-			if u, err := url.Parse(p.endSession); err == nil {
-				q := u.Query()
-				q.Set("id_token_hint", sess.IDToken)
-				q.Set("client_id", h.oidc.cfg.ClientID)
-				q.Set("post_logout_redirect_uri", h.cfg.BaseURL+"/")
-				u.RawQuery = q.Encode()
-				target = u.String()
-			}
-		}
-	}
-	c.Redirect(http.StatusSeeOther, target)
 }

@@ -33,7 +33,7 @@ const groupRoles = "mf-staff-humus=applicant@HUMUS,mf-intl=coordinator"
 // newSSOApp runs the application with single sign-on against m, on s with
 // the demo data. env overrides settings; discover=false leaves the client
 // without its provider, as when the provider was down at start-up.
-func newSSOApp(t *testing.T, s *models.Store, m *mockoidc.MockOIDC, env map[string]string, discover bool) (*app, *handlers.OIDC, *logBuffer) {
+func newSSOApp(t *testing.T, s *models.Store, m *oidctest.Provider, env map[string]string, discover bool) (*app, *handlers.OIDC, *logBuffer) {
 	t.Helper()
 	if err := s.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func newSSOApp(t *testing.T, s *models.Store, m *mockoidc.MockOIDC, env map[stri
 
 // authorize starts a sign-in and lets the provider answer it; it returns
 // the callback URL the browser would be sent to.
-func (c *client) authorize(m *mockoidc.MockOIDC, u *oidctest.User) string {
+func (c *client) authorize(m *oidctest.Provider, u *oidctest.User) string {
 	c.a.t.Helper()
 	r := c.get("/auth/login")
 	if r.status != http.StatusFound || !strings.HasPrefix(r.header.Get("Location"), m.AuthorizationEndpoint()) {
@@ -110,7 +110,7 @@ func (c *client) callback(rawURL string) response {
 
 // ssoLogin signs the client in through the provider and fails the test
 // unless it worked.
-func (c *client) ssoLogin(m *mockoidc.MockOIDC, u *oidctest.User) {
+func (c *client) ssoLogin(m *oidctest.Provider, u *oidctest.User) {
 	c.a.t.Helper()
 	if r := c.callback(c.authorize(m, u)); r.status != http.StatusSeeOther {
 		c.a.t.Fatalf("callback: %d\n%s", r.status, r.body)
@@ -227,7 +227,7 @@ func TestSSOLoginRefused(t *testing.T) {
 		tamper func(*mockoidc.IDTokenClaims)
 		// broken turns the provider's redirect into what the browser
 		// brings back (nil: unchanged).
-		broken func(t *testing.T, c *client, m *mockoidc.MockOIDC, callback string) (*client, string)
+		broken func(t *testing.T, c *client, m *oidctest.Provider, callback string) (*client, string)
 		status int
 		reason string
 		// logged is what the log must say about the cause.
@@ -241,24 +241,24 @@ func TestSSOLoginRefused(t *testing.T) {
 		{name: "WrongIssuer", tamper: func(c *mockoidc.IDTokenClaims) { c.Issuer = "https://idp.attacker.example" },
 			status: 400, reason: "auth.err.failed", logged: "issued by a different provider"},
 		{name: "WrongState", status: 400, reason: "auth.err.failed", logged: "state does not match",
-			broken: func(t *testing.T, c *client, _ *mockoidc.MockOIDC, cb string) (*client, string) {
+			broken: func(t *testing.T, c *client, _ *oidctest.Provider, cb string) (*client, string) {
 				return c, withQuery(t, cb, "state", "forged-state-forged-state-forged-state")
 			}},
 		{name: "MissingState", status: 400, reason: "auth.err.failed", logged: "state does not match",
-			broken: func(t *testing.T, c *client, _ *mockoidc.MockOIDC, cb string) (*client, string) {
+			broken: func(t *testing.T, c *client, _ *oidctest.Provider, cb string) (*client, string) {
 				return c, withQuery(t, cb, "state", "")
 			}},
 		{name: "OtherBrowser", status: 400, reason: "auth.err.expired", logged: "no valid sign-in cookie",
-			broken: func(t *testing.T, c *client, _ *mockoidc.MockOIDC, cb string) (*client, string) {
+			broken: func(t *testing.T, c *client, _ *oidctest.Provider, cb string) (*client, string) {
 				return c.a.client(), cb
 			}},
 		{name: "ProviderError", status: 400, reason: "auth.err.refused", logged: "access_denied",
-			broken: func(t *testing.T, c *client, _ *mockoidc.MockOIDC, cb string) (*client, string) {
+			broken: func(t *testing.T, c *client, _ *oidctest.Provider, cb string) (*client, string) {
 				u, _ := url.Parse(cb)
 				return c, c.a.srv.URL + "/auth/callback?error=access_denied&state=" + url.QueryEscape(u.Query().Get("state"))
 			}},
 		{name: "ReusedCode", status: 400, reason: "auth.err.failed", logged: "invalid_grant",
-			broken: func(t *testing.T, c *client, m *mockoidc.MockOIDC, cb string) (*client, string) {
+			broken: func(t *testing.T, c *client, m *oidctest.Provider, cb string) (*client, string) {
 				// Someone else redeemed the code first.
 				used := withQuery(t, cb, "state", "")
 				u, _ := url.Parse(used)
@@ -272,7 +272,7 @@ func TestSSOLoginRefused(t *testing.T) {
 				return c, cb
 			}},
 		{name: "ProviderDown", status: 503, reason: "auth.unavailable", logged: "connection refused",
-			broken: func(t *testing.T, c *client, m *mockoidc.MockOIDC, cb string) (*client, string) {
+			broken: func(t *testing.T, c *client, m *oidctest.Provider, cb string) (*client, string) {
 				_ = m.Shutdown()
 				return c, cb
 			}},
@@ -440,7 +440,7 @@ func TestSSOLogout(t *testing.T) {
 		if n, _ := s.CountSessions(context.Background(), u.ID); n != 0 {
 			t.Errorf("%d sessions left after logout", n)
 		}
-		if r := c.get("/applications"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		if r := c.get("/applications"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login?next=") {
 			t.Errorf("/applications after logout: %d", r.status)
 		}
 
@@ -466,7 +466,7 @@ func TestSSODisabledPerson(t *testing.T) {
 		if err := s.DB().Model(&models.User{}).Where("id = ?", u.ID).Update("disabled", true).Error; err != nil {
 			t.Fatal(err)
 		}
-		if r := c.get("/applications"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		if r := c.get("/applications"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login?next=") {
 			t.Errorf("disabled person's next request: %d", r.status)
 		}
 		if n, _ := s.CountSessions(context.Background(), u.ID); n != 0 {

@@ -62,6 +62,7 @@ var answers = []struct {
 	{is(models.ErrNotFound), answerNotFound},
 	{is(workflow.ErrConflictOfInterest), answerConflictOfInt},
 	{is(workflow.ErrForbidden), answerForbidden},
+	{is(models.ErrAccessUnchanged), answerStale},
 	{is(models.ErrStale), answerStale},
 	{as[*workflow.OverBudgetError], answerOverBudget},
 	{is(workflow.ErrOverBudget), answerOverBudget},
@@ -76,6 +77,10 @@ var answers = []struct {
 	{is(models.ErrNothingToExport), answerNothingToExport},
 	{is(models.ErrFinanceSettingsIncomplete), answerFinanceNotReady},
 	{as[*models.MissingCostCentreError], answerFinanceNotReady},
+	// Command-line errors: should one reach a page, the person is told
+	// the action does not apply now.
+	{is(models.ErrNotPseudonymisable), answerNotNow},
+	{is(models.ErrSyntheticLoaded), answerNotNow},
 	// Only the mail worker holds outbox leases; one reaching a page is a
 	// fault.
 	{is(models.ErrLeaseLost), answerInternal},
@@ -110,11 +115,11 @@ func statusOf(err error) int { return answerOf(err).status }
 func (h *Handler) fail(c *gin.Context, err error) {
 	a := answerOf(err)
 	if a.status == http.StatusServiceUnavailable {
-		h.log.Warn("database unavailable", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		h.log.WarnContext(c.Request.Context(), "database unavailable", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 		c.Header("Retry-After", "5")
 	}
 	if a.status == http.StatusInternalServerError {
-		h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		h.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}
 	data := gin.H{"Heading": a.heading, "Message": a.text}
 	var bad *invalidTextError
@@ -129,7 +134,7 @@ func (h *Handler) fail(c *gin.Context, err error) {
 func (h *Handler) failJSON(c *gin.Context, err error) {
 	status := statusOf(err)
 	if status == http.StatusInternalServerError {
-		h.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		h.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}
 	c.JSON(status, gin.H{"error": http.StatusText(status)})
 }

@@ -113,7 +113,7 @@ func (h *Handler) apiFinanceBatch(c *gin.Context) {
 		return enc.Encode(j)
 	})
 	if err != nil {
-		h.log.Error("finance batch JSON", "batch", id, "err", err)
+		h.log.ErrorContext(c.Request.Context(), "finance batch JSON", "batch", id, "err", err)
 		c.Abort()
 		return
 	}

@@ -62,13 +62,13 @@ func (h *Handler) downloadFinanceBatch(c *gin.Context) {
 		var st export.SIEStats
 		st, err = export.WriteSIE(c.Writer, financeBatch(b), objects, lines)
 		if st.Unknown > 0 {
-			h.log.Warn("SIE file has characters code page 437 cannot hold, written as ?", "batch", b.ID, "count", st.Unknown)
+			h.log.WarnContext(c.Request.Context(), "SIE file has characters code page 437 cannot hold, written as ?", "batch", b.ID, "count", st.Unknown)
 		}
 	}
 	if err != nil {
 		// The status is sent; all that is left is to cut the download
 		// short and say why in the log.
-		h.log.Error("finance download", "batch", b.ID, "format", format, "err", err)
+		h.log.ErrorContext(c.Request.Context(), "finance download", "batch", b.ID, "format", format, "err", err)
 		c.Abort()
 	}
 }

@@ -48,7 +48,7 @@ type Handler struct {
 // New builds the web application. It returns an error when a template
 // does not parse or the session key is shorter than 32 bytes.
 func New(d Deps) (http.Handler, error) {
-	h := &Handler{cfg: d.Config, store: d.Store, i18n: d.I18n, log: d.Log, oidc: d.OIDC}
+	h := &Handler{cfg: d.Config, store: d.Store, i18n: d.I18n, log: slog.New(withRequestID{d.Log.Handler()}), oidc: d.OIDC}
 	keys, err := newSessionKeys(d.SessionKey)
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func New(d Deps) (http.Handler, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	// Sessions are rows in the database (handlers/session.go).
-	r.Use(h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production()), h.identify(), h.readBody())
+	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.formActionOrigin), h.identify(), h.readBody())
 	h.routes(r)
 
 	// Browsers send Sec-Fetch-Site or Origin with every request; a

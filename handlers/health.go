@@ -17,7 +17,7 @@ func (h *Handler) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := h.store.Ping(ctx); err != nil {
-		h.log.Warn("readiness: database unreachable", "err", err)
+		h.log.WarnContext(c.Request.Context(), "readiness: database unreachable", "err", err)
 		c.String(http.StatusServiceUnavailable, "database unavailable")
 		return
 	}

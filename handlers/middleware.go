@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -22,12 +23,19 @@ const (
 )
 
 // securityHeaders sets the headers every response carries. The CSP allows
-// no inline script and nothing from another origin.
-func securityHeaders(production bool) gin.HandlerFunc {
+// no inline script and nothing from another origin, except that forms may
+// lead to the origin formAction returns (the identity provider's, where
+// the sign-out form's redirect continues; "" for none). Browsers apply
+// form-action to the redirects that follow a form's submission too.
+func securityHeaders(production bool, formAction func() string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
+		forms := "'self'"
+		if o := formAction(); o != "" {
+			forms += " " + o
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+			"form-action "+forms+"; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
@@ -44,7 +52,7 @@ func (h *Handler) recoverer() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if rec := recover(); rec != nil {
-				h.log.Error("panic", "path", c.Request.URL.Path, "panic", rec, "stack", string(debug.Stack()))
+				h.log.ErrorContext(c.Request.Context(), "panic", "path", c.Request.URL.Path, "panic", rec, "stack", string(debug.Stack()))
 				if !c.Writer.Written() {
 					h.fail(c, errors.New("internal error"))
 				}
@@ -75,7 +83,7 @@ func (h *Handler) identify() gin.HandlerFunc {
 			if errors.Is(err, models.ErrNotFound) {
 				actor, err = nil, nil
 				if _, err := h.endSession(c); err != nil {
-					h.log.Error("end session of disabled user", "err", err)
+					h.log.ErrorContext(c.Request.Context(), "end session of disabled user", "err", err)
 				}
 			}
 		}
@@ -96,6 +104,11 @@ func (h *Handler) identify() gin.HandlerFunc {
 		} else if ck, err := c.Cookie(langCookie); err == nil {
 			saved = ck
 		}
+		if actor != nil {
+			// Nothing shown to a signed-in person may be kept by a
+			// browser or proxy for the next person at a shared computer.
+			c.Header("Cache-Control", "no-store")
+		}
 		c.Set(keyActor, actor)
 		c.Set(keyLocalizer, h.i18n.For(i18n.Negotiate(saved, c.GetHeader("Accept-Language"))))
 		c.Next()
@@ -112,11 +125,17 @@ func localizer(c *gin.Context) *i18n.Localizer {
 	return c.MustGet(keyLocalizer).(*i18n.Localizer)
 }
 
+// toLogin sends an anonymous GET to the sign-in page, which brings the
+// person back to the page they asked for.
+func toLogin(c *gin.Context) {
+	c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+}
+
 // requireLogin sends anonymous visitors to the sign-in page.
 func (h *Handler) requireLogin(c *gin.Context) {
 	if actorOf(c) == nil {
 		if c.Request.Method == http.MethodGet {
-			c.Redirect(http.StatusSeeOther, "/login")
+			toLogin(c)
 		} else {
 			h.fail(c, errUnauthenticated)
 		}
@@ -139,7 +158,7 @@ func (h *Handler) requireRole(roles ...workflow.Role) gin.HandlerFunc {
 		a := actorOf(c)
 		if a == nil {
 			if c.Request.Method == http.MethodGet {
-				c.Redirect(http.StatusSeeOther, "/login")
+				toLogin(c)
 			} else {
 				h.fail(c, errUnauthenticated)
 			}
@@ -168,7 +187,7 @@ func (h *Handler) accessLog() gin.HandlerFunc {
 		if a := actorOf(c); a != nil {
 			user = a.User.ID
 		}
-		h.log.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
+		h.log.InfoContext(c.Request.Context(), "request", "method", c.Request.Method, "path", c.Request.URL.Path,
 			"status", c.Writer.Status(), "duration", time.Since(start).Round(time.Microsecond), "user", user)
 	}
 }

@@ -18,9 +18,10 @@ func (h *Handler) render(c *gin.Context, status int, page string, data gin.H) {
 	data["Path"] = c.Request.URL.Path
 	data["RequestURI"] = c.Request.URL.RequestURI()
 	data["DevMode"] = !h.cfg.Production()
+	data["RequestID"] = RequestIDOf(c.Request.Context())
 	var buf bytes.Buffer
 	if err := h.pages.Render(&buf, page, data); err != nil {
-		h.log.Error("render", "page", page, "err", err)
+		h.log.ErrorContext(c.Request.Context(), "render", "page", page, "err", err)
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8",
 			[]byte("Internt fel / Internal error"))
 		return

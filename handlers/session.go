@@ -6,10 +6,13 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -24,11 +27,21 @@ import (
 
 const (
 	sessionCookie = "mf_session"
-	// flowCookie carries state, nonce and PKCE verifier of one sign-in
-	// from /auth/login to /auth/callback, sealed with AES-GCM.
-	flowCookie = "mf_login"
+	// flowCookie prefixes the cookies that carry state, nonce and PKCE
+	// verifier of one sign-in from /auth/login to /auth/callback, sealed
+	// with AES-GCM. Each sign-in has its own, named after its state, so
+	// that two tabs signing in at once do not overwrite each other.
+	flowCookie = "mf_login_"
 	flowMaxAge = 10 * time.Minute
+	// maxFlows bounds the sign-ins in progress in one browser: starting
+	// one more drops those abandoned before it.
+	maxFlows   = 4
 	keySession = "session"
+	// hostPrefix marks a cookie that the browser keeps only when it is
+	// Secure, has Path=/ and no Domain: no subdomain or plain-http page
+	// can set or shadow it (RFC 6265bis §4.1.3.2). Production only, as
+	// development runs on plain http.
+	hostPrefix = "__Host-"
 )
 
 // sessionKeys are the keys derived from SESSION_SECRET, one per purpose.
@@ -69,12 +82,24 @@ func (h *Handler) tokenHash(token string) []byte {
 	return m.Sum(nil)
 }
 
+// cookieName is the name a cookie of ours has here: __Host- prefixed in
+// production.
+func (h *Handler) cookieName(name string) string {
+	if h.cfg.Production() {
+		return hostPrefix + name
+	}
+	return name
+}
+
 // setCookie writes a cookie with the attributes every cookie of ours has:
-// HttpOnly, SameSite=Lax (Strict would drop it on the way back from the
-// provider), Secure in production.
-func (h *Handler) setCookie(c *gin.Context, name, value, path string, maxAge time.Duration) {
-	ck := &http.Cookie{Name: name, Value: value, Path: path, HttpOnly: true,
+// HttpOnly, Path=/, no Domain, SameSite=Lax (Strict would drop it on the
+// way back from the provider), and Secure with the __Host- prefix in
+// production.
+func (h *Handler) setCookie(c *gin.Context, name, value string, maxAge time.Duration) {
+	ck := &http.Cookie{Name: h.cookieName(name), Value: value, Path: "/", HttpOnly: true,
 		Secure: h.cfg.Production(), SameSite: http.SameSiteLaxMode}
+	// A response that signs in or out is for this browser alone.
+	c.Header("Cache-Control", "no-store")
 	if maxAge < 0 {
 		ck.MaxAge = -1
 	} else {
@@ -86,7 +111,7 @@ func (h *Handler) setCookie(c *gin.Context, name, value, path string, maxAge tim
 // cookieHash returns the session key of the browser's session cookie, or
 // nil when it has none.
 func (h *Handler) cookieHash(c *gin.Context) []byte {
-	token, err := c.Cookie(sessionCookie)
+	token, err := c.Cookie(h.cookieName(sessionCookie))
 	if err != nil || token == "" {
 		return nil
 	}
@@ -107,20 +132,13 @@ func (h *Handler) loadSession(c *gin.Context) (*models.Session, error) {
 	sess, err := h.store.SessionByHash(c.Request.Context(), hash)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
-		h.setCookie(c, sessionCookie, "", "/", -1)
+		h.setCookie(c, sessionCookie, "", -1)
 		return nil, nil
 	case err != nil:
 		return nil, err
 	}
 	c.Set(keySession, sess)
 	return sess, nil
-}
-
-// sessionOf returns the session loaded for this request, or nil.
-func sessionOf(c *gin.Context) *models.Session {
-	v, _ := c.Get(keySession)
-	s, _ := v.(*models.Session)
-	return s
 }
 
 // startSession signs a person in with a new session id, replacing the
@@ -130,14 +148,14 @@ func (h *Handler) startSession(c *gin.Context, userID int64) error {
 	if _, err := h.store.StartSession(c.Request.Context(), userID, h.tokenHash(token), h.cookieHash(c), ""); err != nil {
 		return err
 	}
-	h.setCookie(c, sessionCookie, token, "/", models.SessionLifetime)
+	h.setCookie(c, sessionCookie, token, models.SessionLifetime)
 	return nil
 }
 
 // endSession deletes the browser's session row and cookie and returns
 // the ended session (nil when there was none).
 func (h *Handler) endSession(c *gin.Context) (*models.Session, error) {
-	h.setCookie(c, sessionCookie, "", "/", -1)
+	h.setCookie(c, sessionCookie, "", -1)
 	hash := h.cookieHash(c)
 	if hash == nil {
 		return nil, nil
@@ -158,7 +176,16 @@ type loginFlow struct {
 	Expires  time.Time `json:"e"`
 }
 
-// saveFlow seals the flow into a short-lived cookie sent only to /auth/.
+// flowName is the name of the flow cookie of the sign-in with state: a
+// hash of it, so that the name does not carry the state itself.
+func flowName(state string) string {
+	sum := sha256.Sum256([]byte(state))
+	return flowCookie + hex.EncodeToString(sum[:8])
+}
+
+// saveFlow seals the flow into a short-lived cookie of its own. When the
+// browser already holds maxFlows sign-ins in progress, those are dropped:
+// they are tabs long abandoned.
 func (h *Handler) saveFlow(c *gin.Context, f loginFlow) error {
 	plain, err := json.Marshal(f)
 	if err != nil {
@@ -168,28 +195,66 @@ func (h *Handler) saveFlow(c *gin.Context, f loginFlow) error {
 	if _, err := rand.Read(nonce); err != nil {
 		return err
 	}
-	sealed := h.keys.flow.Seal(nonce, nonce, plain, []byte(flowCookie))
-	h.setCookie(c, flowCookie, base64.RawURLEncoding.EncodeToString(sealed), "/auth/", flowMaxAge)
+	var open []string
+	for _, ck := range c.Request.Cookies() {
+		if strings.HasPrefix(ck.Name, h.cookieName(flowCookie)) {
+			open = append(open, strings.TrimPrefix(ck.Name, h.cookieName("")))
+		}
+	}
+	if len(open) >= maxFlows {
+		for _, name := range open {
+			h.setCookie(c, name, "", -1)
+		}
+	}
+	name := flowName(f.State)
+	sealed := h.keys.flow.Seal(nonce, nonce, plain, []byte(name))
+	h.setCookie(c, name, base64.RawURLEncoding.EncodeToString(sealed), flowMaxAge)
 	return nil
 }
 
-// takeFlow reads and removes the flow cookie; it fails when the cookie is
-// missing, forged, or older than flowMaxAge.
-func (h *Handler) takeFlow(c *gin.Context) (loginFlow, bool) {
+// flowStatus says what takeFlow found.
+type flowStatus int
+
+const (
+	flowFound flowStatus = iota
+	// flowNone: the browser has no sign-in in progress (too old, or
+	// started in another browser).
+	flowNone
+	// flowOther: the browser has sign-ins in progress, none with this
+	// state (a forged or mixed-up callback); they are left alone.
+	flowOther
+)
+
+// takeFlow reads and removes the flow cookie of the sign-in with state.
+// Only that cookie is consumed: a callback with an unknown state leaves a
+// genuine sign-in in progress intact. A forged, tampered or expired cookie
+// counts as none.
+func (h *Handler) takeFlow(c *gin.Context, state string) (loginFlow, flowStatus) {
 	var f loginFlow
-	raw, err := c.Cookie(flowCookie)
-	if err != nil {
-		return f, false
+	other := flowNone
+	for _, ck := range c.Request.Cookies() {
+		if strings.HasPrefix(ck.Name, h.cookieName(flowCookie)) {
+			other = flowOther
+		}
 	}
-	h.setCookie(c, flowCookie, "", "/auth/", -1)
+	if state == "" {
+		return f, other
+	}
+	name := flowName(state)
+	raw, err := c.Cookie(h.cookieName(name))
+	if err != nil {
+		return f, other
+	}
+	h.setCookie(c, name, "", -1)
 	sealed, err := base64.RawURLEncoding.DecodeString(raw)
 	ns := h.keys.flow.NonceSize()
 	if err != nil || len(sealed) < ns {
-		return f, false
+		return f, flowNone
 	}
-	plain, err := h.keys.flow.Open(nil, sealed[:ns], sealed[ns:], []byte(flowCookie))
-	if err != nil || json.Unmarshal(plain, &f) != nil || !time.Now().Before(f.Expires) {
-		return f, false
+	plain, err := h.keys.flow.Open(nil, sealed[:ns], sealed[ns:], []byte(name))
+	if err != nil || json.Unmarshal(plain, &f) != nil || !time.Now().Before(f.Expires) ||
+		subtle.ConstantTimeCompare([]byte(state), []byte(f.State)) != 1 {
+		return loginFlow{}, flowNone
 	}
-	return f, true
+	return f, flowFound
 }

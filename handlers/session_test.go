@@ -49,7 +49,7 @@ func TestSessionCookie(t *testing.T) {
 		}
 		start := s.Now()
 		s.SetClock(func() time.Time { return start.Add(models.SessionIdleTimeout + time.Minute) })
-		if r := c.get("/applications"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		if r := c.get("/applications"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login?next=") {
 			t.Errorf("after the idle timeout: %d", r.status)
 		}
 		if n, _ := s.CountSessions(context.Background(), anna.User.ID); n != 0 {
@@ -68,14 +68,16 @@ func mustURL(t *testing.T, raw string) *url.URL {
 }
 
 // TestProductionCookiesAndHeaders signs in through the provider in
-// production mode: every cookie is Secure, and responses carry HSTS besides
-// the headers development has.
+// production mode: the session and sign-in cookies are __Host- prefixed
+// (Secure, Path=/, no Domain), responses carry HSTS besides the headers
+// development has, and a signed-in page is not to be stored.
 func TestProductionCookiesAndHeaders(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		m := oidctest.New(t)
 		a, _, _ := newSSOApp(t, s, m, map[string]string{"APP_ENV": "production", "BASE_URL": "https://mobility.example.se",
-			"SESSION_SECRET": strings.Repeat("s", 32), "DEMO_DATA": "false", "DEV_LOGIN": "false"}, true)
+			"SESSION_SECRET": strings.Repeat("s", 32), "DEMO_DATA": "false", "DEV_LOGIN": "false",
+			"CONTACT_EMAIL": "mobility@example.se", "SMTP_HOST": "smtp.example.se"}, true)
 		c := a.client()
 		r := c.get("/")
 		for name, want := range map[string]string{
@@ -92,8 +94,8 @@ func TestProductionCookiesAndHeaders(t *testing.T) {
 			t.Errorf("CSP = %q", csp)
 		}
 		r = c.get("/auth/login")
-		flow := cookieNamed(t, r, "mf_login")
-		if !flow.Secure || !flow.HttpOnly || flow.SameSite != http.SameSiteLaxMode || flow.Path != "/auth/" || flow.MaxAge <= 0 || flow.MaxAge > 600 {
+		flow := cookiePrefixed(t, r, "__Host-mf_login_")
+		if !flow.Secure || !flow.HttpOnly || flow.SameSite != http.SameSiteLaxMode || flow.Path != "/" || flow.Domain != "" || flow.MaxAge <= 0 || flow.MaxAge > 600 {
 			t.Errorf("sign-in cookie attributes: %+v", flow)
 		}
 		m.QueueUser(anna())
@@ -107,14 +109,30 @@ func TestProductionCookiesAndHeaders(t *testing.T) {
 		// as a browser would over https.
 		cb := mustURL(t, resp.Header.Get("Location"))
 		req := mustRequest(t, a.srv.URL+"/auth/callback?"+cb.RawQuery)
-		req.AddCookie(&http.Cookie{Name: "mf_login", Value: flow.Value})
+		req.AddCookie(&http.Cookie{Name: flow.Name, Value: flow.Value})
 		r = c.do(req)
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("callback: %d\n%s", r.status, r.body)
 		}
-		sess := cookieNamed(t, r, "mf_session")
-		if !sess.Secure || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode {
+		if r.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("sign-in answer Cache-Control = %q", r.header.Get("Cache-Control"))
+		}
+		sess := cookieNamed(t, r, "__Host-mf_session")
+		if !sess.Secure || !sess.HttpOnly || sess.SameSite != http.SameSiteLaxMode || sess.Path != "/" || sess.Domain != "" {
 			t.Errorf("production session cookie attributes: %+v", sess)
+		}
+		req = mustRequest(t, a.srv.URL+"/applications")
+		req.AddCookie(&http.Cookie{Name: sess.Name, Value: sess.Value})
+		r = c.do(req)
+		if r.status != http.StatusOK || r.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("signed-in page: %d, Cache-Control %q", r.status, r.header.Get("Cache-Control"))
+		}
+		// A cookie without the prefix signs no one in: a subdomain or a
+		// plain-http page could have set it.
+		req = mustRequest(t, a.srv.URL+"/applications")
+		req.AddCookie(&http.Cookie{Name: "mf_session", Value: sess.Value})
+		if r = a.client().do(req); r.status != http.StatusSeeOther {
+			t.Errorf("unprefixed session cookie in production: %d", r.status)
 		}
 	})
 }
@@ -149,4 +167,17 @@ func TestNewOIDCRefusesBadSettings(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
+}
+
+// cookiePrefixed returns the Set-Cookie in r whose name starts with
+// prefix, or fails.
+func cookiePrefixed(t *testing.T, r response, prefix string) *http.Cookie {
+	t.Helper()
+	for _, ck := range (&http.Response{Header: r.header}).Cookies() {
+		if strings.HasPrefix(ck.Name, prefix) {
+			return ck
+		}
+	}
+	t.Fatalf("no %s… cookie set; headers %v", prefix, r.header)
+	return nil
 }

@@ -260,5 +260,6 @@ func Tables() []any {
 		&Report{},
 		&FinanceSettings{}, &FinanceBatch{}, &FinanceBatchLine{},
 		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{},
+		&auditRedactionPermit{},
 	}
 }

@@ -94,7 +94,6 @@ type demoApplication struct {
 	levels         string
 	students       [3]int
 	lines          []demoLine
-	considerations [5]string
 	steps          []demoStep
 }
 

@@ -1,34 +1,27 @@
 package models
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 )
 
-// The action plan 2025–2026 as the university adopted it (the Swedish
-// texts are verbatim from the plan; the English ones are translations),
-// and the 2026 call for outgoing student mobility. Both are loaded on every
-// start, in every mode; loading is idempotent, keyed on the plan's and the
-// call's codes.
-
-type seedActivity struct {
-	sv, en      string
-	neolaia     Neolaia
-	responsible string
-}
-
-type seedGoal struct {
-	sv, en     string
-	activities []seedActivity
-}
-
-type seedArea struct {
-	sv, en string
-	goals  []seedGoal
-}
+// The university's action plan and its calls are data, not code:
+// seed/university.json holds the 2025–2026 plan as the university adopted
+// it (the Swedish texts verbatim from the plan, the English ones
+// translations) and the 2026 call for outgoing student mobility. They are
+// loaded on every start, in every mode; loading is idempotent, keyed on
+// the plan's and the call's codes, so a plan or call changed in the app is
+// never overwritten.
+//
+//go:embed seed/university.json
+var universityJSON []byte
 
 // PlanCode2025 is the code of the 2025–2026 plan.
 const PlanCode2025 = "2025-2026"
@@ -36,72 +29,67 @@ const PlanCode2025 = "2025-2026"
 // CallCode2026 is the code of the 2026 call.
 const CallCode2026 = "2026"
 
-var plan2025Responsibles = []PlanResponsible{
-	{Code: "Avd", DefinitionSV: "de administrativa avdelningarna", DefinitionEN: "the administrative divisions"},
-	{Code: "Centralt", DefinitionSV: "Vicerektor för internationalisering samt administrativt stöd från Ledningsstaben", DefinitionEN: "the Vice-Rector for Internationalisation with administrative support from the Vice-Chancellor's Office"},
-	{Code: "Fak", DefinitionSV: "Fakulteter", DefinitionEN: "Faculties"},
-	{Code: "HPC", DefinitionSV: "Högskolepedagogiskt centrum", DefinitionEN: "Centre for Academic Development"},
-	{Code: "HR", DefinitionSV: "HR-avdelningen", DefinitionEN: "Human Resources Division"},
-	{Code: "IK", DefinitionSV: "Internationella kontoret", DefinitionEN: "International Office"},
-	{Code: "Inst", DefinitionSV: "Institutioner", DefinitionEN: "Schools and departments"},
-	{Code: "KomSam", DefinitionSV: "Kommunikation och samverkan", DefinitionEN: "Communications and External Relations"},
-	{Code: "LS", DefinitionSV: "Ledningsstaben", DefinitionEN: "Vice-Chancellor's Office"},
-	{Code: "UB", DefinitionSV: "Universitetsbiblioteket", DefinitionEN: "University Library"},
+// SeedData is the shape of a seed file: plans with their areas, goals and
+// activities, and calls that name their plan by code.
+type SeedData struct {
+	Plans []SeedPlan `json:"plans"`
+	Calls []SeedCall `json:"calls"`
 }
 
-var plan2025Areas = []seedArea{
-	{"Forskning", "Research", []seedGoal{
-		{"Öka forskningssamarbetena inom NEOLAiA-alliansen", "Increase research collaboration within the NEOLAiA alliance", []seedActivity{
-			{"Delta i NEOLAiA-alliansens forskningsrelaterade aktiviteter.", "Take part in the NEOLAiA alliance's research-related activities.", NeolaiaYes, "Inst, Fak"},
-		}},
-	}},
-	{"Utbildning", "Education", []seedGoal{
-		{"Öka antalet utresande utbytesstudenter (inkl. praktik, examensarbete, studiebesök) på alla nivåer (grund-, avancerad, forskarutbildningsnivå) och alla institutioner avsevärt.",
-			"Considerably increase the number of outgoing exchange students (including placements, degree projects and study visits) at all levels (first cycle, second cycle, third cycle) and in all schools and departments.",
-			[]seedActivity{
-				{"Översyn av samtliga program på ORU för att identifiera var det finns mobilitetsfönster samt hur dessa tydliggörs i utbildningsplaner samt på hemsida. Detta för att identifiera utbildningsprogram som kan skapa mobilitetsfönster eller som tydligare kan kommunicera redan befintliga mobilitetsfönster till studenterna.",
-					"Review all of ORU's programmes to identify where there are mobility windows and how these are made clear in programme syllabi and on the website, in order to identify programmes that can create mobility windows or communicate existing ones more clearly to students.",
-					NeolaiaPartly, "Inst"},
-				{"Översyn av engelskspråkigt utbildningsutbudet på kursnivå för att möjliggöra högkvalitativa utbytesavtal.",
-					"Review the English-taught courses on offer to make high-quality exchange agreements possible.",
-					NeolaiaPartly, "Inst"},
-				{"Utveckla ORU:s första engelskspråkiga program på kandidatnivå.",
-					"Develop ORU's first English-taught programme at bachelor's level.",
-					NeolaiaPartly, "Inst, Fak"},
-				{"Ökade rekryteringsinsatser mot europeiska freemoverstudenter.",
-					"Increase recruitment efforts aimed at European free-mover students.",
-					NeolaiaNone, "IK, Centralt"},
-			}},
-		{"Utveckla alternativa och/eller nya former för internationalisering inom utbildning.",
-			"Develop alternative and/or new forms of internationalisation in education.",
-			[]seedActivity{
-				{"Utveckla ”internationalisering på hemmaplan”, ”virtuell mobilitet” och ”kortare utbyten” (sommarskolor, blended mobility etc.), särskilt för grupper med begränsade möjligheter till längre fysisk mobilitet.",
-					"Develop “internationalisation at home”, “virtual mobility” and “shorter exchanges” (summer schools, blended mobility etc.), especially for groups with limited possibilities for longer physical mobility.",
-					NeolaiaYes, "Inst, HPC, IK"},
-			}},
-	}},
-	{"Utvecklande studie- och arbetsplats", "A developing place to study and work", []seedGoal{
-		{"Lyckade internationella rekryteringar", "Successful international recruitment", []seedActivity{
-			{"Öka förutsättningarna för lyckade internationella rekryteringar, t.ex. genom ett utökat stöd för medföljande.",
-				"Improve the conditions for successful international recruitment, for example through more support for accompanying family members.",
-				NeolaiaYes, "HR, Inst, Avd"},
-		}},
-		{"Öka tvåspråkigheten hos medarbetarna (multilingualism).", "Increase bilingualism among staff (multilingualism).", []seedActivity{
-			{"Erbjuda anställda kurser i engelska och interkulturell förståelse; internationella studiebesök och andra aktiviteter för att minska hindren för internationalisering.",
-				"Offer staff courses in English and intercultural understanding; international study visits and other activities that lower the barriers to internationalisation.",
-				NeolaiaPartly, "HR"},
-			{"Vid internationella rekryteringar ska en plan tas fram för inlärning av svenska språket till nivå B2, t.ex. genom avsättande av medel för språkkurser och kompetensutvecklingstid.",
-				"For international recruitments, a plan is drawn up for learning Swedish to level B2, for example by setting aside funds for language courses and time for professional development.",
-				NeolaiaYes, "Fak, HR"},
-		}},
-	}},
-	{"Övergripande strategiskt arbete", "Overall strategic work", []seedGoal{
-		{"ORU ska arbeta aktivt med internationella rankingar och ackrediteringar.", "ORU works actively with international rankings and accreditations.", []seedActivity{
-			{"Det ska fattas strategiska val på såväl central som lokal nivå gällande vilka ackrediteringar och rankingar som ska prioriteras samt avsätta tid och resurser för att detta arbete ska ge maximal effekt.",
-				"Strategic choices are made at both central and local level about which accreditations and rankings to prioritise, and time and resources are set aside so that this work has the greatest effect.",
-				NeolaiaNone, "LS, UB, KomSam, Fak, Inst, Centralt"},
-		}},
-	}},
+// SeedPlan is one action plan in a seed file. Dates are YYYY-MM-DD.
+type SeedPlan struct {
+	Code         string `json:"code"`
+	TitleSV      string `json:"title_sv"`
+	TitleEN      string `json:"title_en"`
+	StartsOn     string `json:"starts_on"`
+	EndsOn       string `json:"ends_on"`
+	Responsibles []struct {
+		Code string `json:"code"`
+		SV   string `json:"sv"`
+		EN   string `json:"en"`
+	} `json:"responsibles"`
+	Areas []struct {
+		SV    string `json:"sv"`
+		EN    string `json:"en"`
+		Goals []struct {
+			SV         string `json:"sv"`
+			EN         string `json:"en"`
+			Activities []struct {
+				SV          string  `json:"sv"`
+				EN          string  `json:"en"`
+				Neolaia     Neolaia `json:"neolaia"`
+				Responsible string  `json:"responsible"`
+			} `json:"activities"`
+		} `json:"goals"`
+	} `json:"areas"`
+}
+
+// SeedCall is one call in a seed file. Times are the university's local
+// time (YYYY-MM-DDTHH:MM), dates YYYY-MM-DD, the budget whole kronor.
+type SeedCall struct {
+	Code                string `json:"code"`
+	Plan                string `json:"plan"`
+	TitleSV             string `json:"title_sv"`
+	TitleEN             string `json:"title_en"`
+	DescriptionSV       string `json:"description_sv"`
+	DescriptionEN       string `json:"description_en"`
+	BudgetKr            int64  `json:"budget_kr"`
+	OpensAt             string `json:"opens_at"`
+	DeadlineAt          string `json:"deadline_at"`
+	ReportDueOn         string `json:"report_due_on"`
+	EndorsementRequired bool   `json:"endorsement_required"`
+}
+
+// ParseSeed reads a seed file, refusing unknown fields so that a typo in
+// the data is an error rather than a silently empty value.
+func ParseSeed(raw []byte) (SeedData, error) {
+	var d SeedData
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return d, fmt.Errorf("seed data: %w", err)
+	}
+	return d, nil
 }
 
 func stockholm() *time.Location {
@@ -112,72 +100,111 @@ func stockholm() *time.Location {
 	return loc
 }
 
-// SeedPlan loads the 2025–2026 action plan and the 2026 call unless they
-// are there already. Migrate calls it; it is safe to call again.
+// SeedPlan loads the university's plans and calls (seed/university.json)
+// that are not there yet. Migrate calls it; it is safe to call again.
 func (s *Store) SeedPlan(ctx context.Context) error {
+	data, err := ParseSeed(universityJSON)
+	if err != nil {
+		return err
+	}
+	return s.LoadSeed(ctx, data)
+}
+
+// LoadSeed inserts the plans and calls of d whose codes are not in the
+// database yet, in one transaction. It returns an error naming the first
+// field that does not parse or a call whose plan is unknown.
+func (s *Store) LoadSeed(ctx context.Context, d SeedData) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		tx := s.conn(ctx)
-		var plan Plan
-		err := tx.Where("code = ?", PlanCode2025).First(&plan).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			plan, err = s.insertPlan2025(ctx)
+		planIDs := map[string]int64{}
+		for _, p := range d.Plans {
+			var plan Plan
+			err := tx.Where("code = ?", p.Code).First(&plan).Error
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				plan, err = s.insertSeedPlan(ctx, p)
+			}
+			if err != nil {
+				return err
+			}
+			planIDs[p.Code] = plan.ID
 		}
-		if err != nil {
-			return err
+		for _, c := range d.Calls {
+			if err := s.insertSeedCall(ctx, c, planIDs); err != nil {
+				return fmt.Errorf("seed call %s: %w", c.Code, err)
+			}
 		}
-		var n int64
-		if err := tx.Model(&Call{}).Where("code = ?", CallCode2026).Count(&n).Error; err != nil || n > 0 {
-			return err
-		}
-		loc := stockholm()
-		return tx.Create(&Call{
-			PlanID:  plan.ID,
-			Code:    CallCode2026,
-			TitleSV: "Medel för utresande studentmobilitet 2026",
-			TitleEN: "Funding for outgoing student mobility 2026",
-			DescriptionSV: "Från 2026 samlas de cirka 3 miljoner kronor som institutionerna tidigare fick i HÅS-ersättning för utresande utbytesstudenter i en central pott som vicerektor för internationalisering förfogar över. " +
-				"Institutioner, fakulteter och administrativa avdelningar kan söka medel för arbete som främjar utresande studentmobilitet, kopplat till handlingsplanens mål och aktiviteter.",
-			DescriptionEN: "From 2026 the roughly SEK 3 million that schools and departments used to receive as compensation for outgoing exchange students is one central pot at the disposal of the Vice-Rector for Internationalisation. " +
-				"Schools, faculties and administrative divisions can apply for funding for work that increases outgoing student mobility, linked to the goals and activities of the action plan.",
-			BudgetOre:           3_000_000 * 100,
-			OpensAt:             time.Date(2026, 1, 1, 0, 0, 0, 0, loc).UTC(),
-			DeadlineAt:          time.Date(2026, 12, 31, 23, 59, 0, 0, loc).UTC(),
-			ReportDueOn:         time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC),
-			EndorsementRequired: true,
-		}).Error
+		return nil
 	})
 }
 
-func (s *Store) insertPlan2025(ctx context.Context) (Plan, error) {
+func (s *Store) insertSeedCall(ctx context.Context, c SeedCall, planIDs map[string]int64) error {
 	tx := s.conn(ctx)
-	plan := Plan{
-		Code:     PlanCode2025,
-		TitleSV:  "Handlingsplan för internationalisering 2025–2026",
-		TitleEN:  "Action plan for internationalisation 2025–2026",
-		StartsOn: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
-		EndsOn:   time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC),
+	var n int64
+	if err := tx.Model(&Call{}).Where("code = ?", c.Code).Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	planID, ok := planIDs[c.Plan]
+	if !ok {
+		var plan Plan
+		if err := tx.Where("code = ?", c.Plan).First(&plan).Error; err != nil {
+			return fmt.Errorf("plan %q: %w", c.Plan, err)
+		}
+		planID = plan.ID
+	}
+	loc := stockholm()
+	opens, err := time.ParseInLocation("2006-01-02T15:04", c.OpensAt, loc)
+	if err != nil {
+		return fmt.Errorf("opens_at: %w", err)
+	}
+	deadline, err := time.ParseInLocation("2006-01-02T15:04", c.DeadlineAt, loc)
+	if err != nil {
+		return fmt.Errorf("deadline_at: %w", err)
+	}
+	due, err := time.Parse(time.DateOnly, c.ReportDueOn)
+	if err != nil {
+		return fmt.Errorf("report_due_on: %w", err)
+	}
+	return tx.Create(&Call{
+		PlanID: planID, Code: c.Code,
+		TitleSV: c.TitleSV, TitleEN: c.TitleEN,
+		DescriptionSV: c.DescriptionSV, DescriptionEN: c.DescriptionEN,
+		BudgetOre: c.BudgetKr * 100,
+		OpensAt:   opens.UTC(), DeadlineAt: deadline.UTC(), ReportDueOn: due,
+		EndorsementRequired: c.EndorsementRequired,
+	}).Error
+}
+
+func (s *Store) insertSeedPlan(ctx context.Context, p SeedPlan) (Plan, error) {
+	tx := s.conn(ctx)
+	plan := Plan{Code: p.Code, TitleSV: p.TitleSV, TitleEN: p.TitleEN}
+	var err error
+	if plan.StartsOn, err = time.Parse(time.DateOnly, p.StartsOn); err != nil {
+		return plan, fmt.Errorf("seed plan %s: starts_on: %w", p.Code, err)
+	}
+	if plan.EndsOn, err = time.Parse(time.DateOnly, p.EndsOn); err != nil {
+		return plan, fmt.Errorf("seed plan %s: ends_on: %w", p.Code, err)
 	}
 	if err := tx.Create(&plan).Error; err != nil {
 		return plan, err
 	}
-	for i, r := range plan2025Responsibles {
-		r.PlanID, r.Position = plan.ID, i+1
-		if err := tx.Create(&r).Error; err != nil {
+	for i, r := range p.Responsibles {
+		row := PlanResponsible{PlanID: plan.ID, Position: i + 1, Code: r.Code, DefinitionSV: r.SV, DefinitionEN: r.EN}
+		if err := tx.Create(&row).Error; err != nil {
 			return plan, err
 		}
 	}
-	for ai, a := range plan2025Areas {
-		area := PlanArea{PlanID: plan.ID, Position: ai + 1, NameSV: a.sv, NameEN: a.en}
+	for ai, a := range p.Areas {
+		area := PlanArea{PlanID: plan.ID, Position: ai + 1, NameSV: a.SV, NameEN: a.EN}
 		if err := tx.Create(&area).Error; err != nil {
 			return plan, err
 		}
-		for gi, g := range a.goals {
-			goal := PlanGoal{AreaID: area.ID, Position: gi + 1, TextSV: g.sv, TextEN: g.en}
+		for gi, g := range a.Goals {
+			goal := PlanGoal{AreaID: area.ID, Position: gi + 1, TextSV: g.SV, TextEN: g.EN}
 			if err := tx.Create(&goal).Error; err != nil {
 				return plan, err
 			}
-			for xi, x := range g.activities {
-				act := PlanActivity{GoalID: goal.ID, Position: xi + 1, TextSV: x.sv, TextEN: x.en, Neolaia: x.neolaia, Responsible: x.responsible}
+			for xi, x := range g.Activities {
+				act := PlanActivity{GoalID: goal.ID, Position: xi + 1, TextSV: x.SV, TextEN: x.EN, Neolaia: x.Neolaia, Responsible: x.Responsible}
 				if err := tx.Create(&act).Error; err != nil {
 					return plan, err
 				}

@@ -45,8 +45,8 @@ func (s Session) expiredAt(now time.Time) bool {
 // StartSession signs userID in under a new token hash, replacing the
 // session keyed by replace (the browser's previous session, if any) so
 // that a session id never survives a sign-in. idToken may be empty. Ended
-// sessions of everyone are cleared on the way. It returns database errors
-// only.
+// sessions of everyone are cleared on the way, and the sign-in is in the
+// audit trail. It returns database errors only.
 func (s *Store) StartSession(ctx context.Context, userID int64, hash, replace []byte, idToken string) (*Session, error) {
 	now := s.now()
 	sess := &Session{TokenHash: hash, UserID: userID, IDToken: idToken,
@@ -62,7 +62,14 @@ func (s *Store) StartSession(ctx context.Context, userID int64, hash, replace []
 			Delete(&Session{}).Error; err != nil {
 			return err
 		}
-		return tx.Create(sess).Error
+		if err := tx.Create(sess).Error; err != nil {
+			return err
+		}
+		how := "development sign-in"
+		if idToken != "" {
+			how = "single sign-on"
+		}
+		return s.auditSession(ctx, sess, AuditSignIn, how)
 	})
 	if err != nil {
 		return nil, err
@@ -96,8 +103,8 @@ func (s *Store) SessionByHash(ctx context.Context, hash []byte) (*Session, error
 }
 
 // EndSession deletes the session keyed by hash and returns it, so that the
-// caller can log out at the provider with its ID token. An unknown hash
-// gives a NotFoundError.
+// caller can log out at the provider with its ID token; the sign-out is in
+// the audit trail. An unknown hash gives a NotFoundError.
 func (s *Store) EndSession(ctx context.Context, hash []byte) (*Session, error) {
 	var sess Session
 	err := s.WithTx(ctx, func(ctx context.Context) error {
@@ -105,7 +112,10 @@ func (s *Store) EndSession(ctx context.Context, hash []byte) (*Session, error) {
 		if err := tx.Where("token_hash = ?", hash).First(&sess).Error; err != nil {
 			return notFound(err, "session", "")
 		}
-		return tx.Delete(&Session{}, sess.ID).Error
+		if err := tx.Delete(&Session{}, sess.ID).Error; err != nil {
+			return err
+		}
+		return s.auditSession(ctx, &sess, AuditSignOut, "")
 	})
 	if err != nil {
 		return nil, err
@@ -194,6 +204,9 @@ func (s *Store) signIn(ctx context.Context, id Identity, rules []GroupRole, hash
 			return err
 		}
 		u.Email, u.Name, u.UpdatedAt = id.Email, id.Name, now
+		// A pseudonymised person who comes back has their name and email
+		// from the provider again: they are no longer pseudonymised.
+		u.PseudonymisedAt = nil
 		units, err := s.unitIDs(ctx)
 		if err != nil {
 			return err

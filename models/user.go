@@ -24,6 +24,9 @@ type User struct {
 	Disabled  bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// PseudonymisedAt is when the person's name and email were replaced
+	// by a pseudonym after a long inactivity; nil for everyone else.
+	PseudonymisedAt *time.Time
 }
 
 // RoleGrant gives a person a role, for one org unit (and the units below

@@ -6,6 +6,12 @@
 //	mobilityfund worker       migrate, then deliver email and write reminders until stopped (no HTTP)
 //	mobilityfund migrate      migrate the database and load the action plan, then exit
 //	mobilityfund seed [--demo] load the action plan (and with --demo the demo data), then exit
+//	mobilityfund seed --synthetic N [--seed S]
+//	                          also generate N applications over ten yearly calls (load tests)
+//	mobilityfund help         list the subcommands and the environment variables
+//	mobilityfund pseudonymise [--dry-run]
+//	                          replace the names and emails of people inactive longer than
+//	                          PERSONAL_DATA_RETENTION (default 24m) by a pseudonym, then exit
 //
 // Every setting comes from environment variables; see the README.
 package main
@@ -22,6 +28,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // Europe/Stockholm on machines without a zoneinfo database
 
@@ -54,6 +61,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		// Help needs no valid configuration: it is what one reads to
+		// make one.
+		usage(stdout)
+		return nil
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
@@ -71,11 +85,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 		fs.SetOutput(stdout)
 		demo := fs.Bool("demo", false, "also load the demo units, users and applications")
+		synthetic := fs.Int("synthetic", 0, "also generate this many applications over ten yearly calls, for load tests")
+		seed := fs.Uint64("seed", 1, "the generator's seed: the same N and seed give the same data")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		if *demo && cfg.Production() {
-			return errors.New("seed --demo is a development-only command; it refuses to run with APP_ENV=production")
+		if (*demo || *synthetic > 0) && cfg.Production() {
+			return errors.New("seed --demo and --synthetic are development-only; they refuse to run with APP_ENV=production")
 		}
 		store, err := openAndMigrate(ctx, cfg, log)
 		if err != nil {
@@ -87,6 +103,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 				return fmt.Errorf("demo data: %w", err)
 			}
 			log.Info("demo data loaded")
+		}
+		if *synthetic > 0 {
+			stats, err := store.SeedSynthetic(ctx, *synthetic, *seed)
+			if err != nil {
+				return fmt.Errorf("synthetic data: %w", err)
+			}
+			log.Info("synthetic data loaded", "applications", stats.Applications, "calls", stats.Calls, "users", stats.Users,
+				"budget_lines", stats.BudgetLines, "audit_events", stats.AuditEvents, "reports", stats.Reports,
+				"batch_lines", stats.BatchLines)
 		}
 		return nil
 	case "worker":
@@ -100,8 +125,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		return w.Run(ctx)
+	case "pseudonymise":
+		return pseudonymise(ctx, cfg, args, log, stdout)
 	default:
-		return fmt.Errorf("unknown command %q: use serve, worker, migrate or seed [--demo]", cmd)
+		return fmt.Errorf("unknown command %q: use serve, worker, migrate, seed or pseudonymise (mobilityfund help lists them)", cmd)
+	}
+}
+
+// commands are the subcommands, as help lists them.
+var commands = []struct{ name, what string }{
+	{"serve", "migrate, load the plan (and demo data in development), serve HTTP and deliver email (the default)"},
+	{"worker", "migrate, then deliver email and write reminders until stopped (no HTTP)"},
+	{"migrate", "migrate the database and load the action plan, then exit"},
+	{"seed [--demo]", "load the action plan (and with --demo the demo data), then exit"},
+	{"seed --synthetic N [--seed S]", "also generate N applications over ten yearly calls (load tests)"},
+	{"pseudonymise [--dry-run]", "replace the names and emails of people inactive longer than PERSONAL_DATA_RETENTION by a pseudonym, then exit"},
+	{"help", "show this text"},
+}
+
+// usage writes the subcommands and every environment variable with its
+// default.
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: mobilityfund [command]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.what)
+	}
+	fmt.Fprintln(w, "\nEnvironment variables (nothing else is read):")
+	for _, v := range config.Variables() {
+		def := v.Default
+		if def == "" {
+			def = "empty"
+		}
+		fmt.Fprintf(w, "  %s (default: %s)\n      %s\n", v.Name, def, strings.ReplaceAll(v.Description, "`", ""))
 	}
 }
 

@@ -28,6 +28,23 @@ func TestProductionWithoutSSORefusesToStart(t *testing.T) {
 	}
 }
 
+func TestHelpListsCommandsAndVariables(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"help", "--help", "-h"} {
+		var out strings.Builder
+		// Help works even with a configuration that would not start.
+		env := map[string]string{"APP_ENV": "production"}
+		if err := run(context.Background(), []string{arg}, func(k string) string { return env[k] }, &out, nil); err != nil {
+			t.Fatalf("%s: %v", arg, err)
+		}
+		for _, want := range []string{"serve", "worker", "migrate", "seed", "DATABASE_URL", "TIME_ZONE", "CONTACT_EMAIL", "SMTP_HOST"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s does not mention %s:\n%s", arg, want, out.String())
+			}
+		}
+	}
+}
+
 func TestUnknownCommand(t *testing.T) {
 	t.Parallel()
 	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, io.Discard, nil)

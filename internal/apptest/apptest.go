@@ -19,6 +19,13 @@ import (
 // test ends.
 func Server(t testing.TB, s *models.Store) *httptest.Server {
 	t.Helper()
+	return ServerLogging(t, s, io.Discard)
+}
+
+// ServerLogging is Server with the application's log written to w as
+// JSON lines (w must be safe for concurrent writes).
+func ServerLogging(t testing.TB, s *models.Store, w io.Writer) *httptest.Server {
+	t.Helper()
 	if err := s.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +39,7 @@ func Server(t testing.TB, s *models.Store) *httptest.Server {
 	}
 	h, err := handlers.New(handlers.Deps{
 		Config: cfg, Store: s, I18n: bundle,
-		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log:        slog.New(slog.NewJSONHandler(w, nil)),
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"),
 	})
 	if err != nil {

@@ -1,14 +1,18 @@
 // Package oidctest runs an OpenID Connect provider inside a test process:
 // mockoidc, which signs real RS256 ID tokens, with people whose claims a
-// test chooses (and may break) and a discovery document that also names
-// an end_session_endpoint.
+// test chooses (and may break), a discovery document that also names an
+// end_session_endpoint, an end-session endpoint (RP-Initiated Logout 1.0)
+// and a record of the authorization and end-session requests it got.
 package oidctest
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"sync"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -18,10 +22,17 @@ import (
 // User is a person at the provider. Groups go in the "groups" claim and
 // Unit in "ou". Tamper, when set, changes the standard claims of an
 // otherwise valid ID token (nonce, audience, issuer, expiry).
+//
+// UserinfoOnly keeps name and email out of the ID token and gives them
+// only from the userinfo endpoint, as providers that follow OIDC Core
+// §5.4 do. UserinfoSubject, when set, is the "sub" userinfo answers with
+// instead of Subject (a provider mixing people up).
 type User struct {
 	Subject, Email, Name, Unit string
 	Groups                     []string
 	Tamper                     func(*mockoidc.IDTokenClaims)
+	UserinfoOnly               bool
+	UserinfoSubject            string
 }
 
 type claims struct {
@@ -35,9 +46,23 @@ type claims struct {
 // ID returns the subject.
 func (u *User) ID() string { return u.Subject }
 
-// Userinfo returns the subject only; the application reads the ID token.
+// Userinfo returns the subject and, for a UserinfoOnly person, name and
+// email; the groups and unit too, so that a refresh can read them.
 func (u *User) Userinfo([]string) ([]byte, error) {
-	return json.Marshal(map[string]string{"sub": u.Subject})
+	info := map[string]any{"sub": u.Subject}
+	if u.UserinfoSubject != "" {
+		info["sub"] = u.UserinfoSubject
+	}
+	if u.UserinfoOnly {
+		info["email"], info["name"] = u.Email, u.Name
+	}
+	if len(u.Groups) > 0 {
+		info["groups"] = u.Groups
+	}
+	if u.Unit != "" {
+		info["ou"] = u.Unit
+	}
+	return json.Marshal(info)
 }
 
 // Claims returns the ID token's claims, tampered with if asked. It never
@@ -46,27 +71,57 @@ func (u *User) Claims(_ []string, c *mockoidc.IDTokenClaims) (jwt.Claims, error)
 	if u.Tamper != nil {
 		u.Tamper(c)
 	}
-	return &claims{IDTokenClaims: c, Email: u.Email, Name: u.Name, Groups: u.Groups, Unit: u.Unit}, nil
+	out := &claims{IDTokenClaims: c, Email: u.Email, Name: u.Name, Groups: u.Groups, Unit: u.Unit}
+	if u.UserinfoOnly {
+		out.Email, out.Name = "", ""
+	}
+	return out, nil
 }
 
 // EndSessionPath is the end_session_endpoint's path under the issuer.
 const EndSessionPath = "/logout"
 
+// Provider is a running test provider: mockoidc with an end-session
+// endpoint, recording the requests that a browser sends it.
+type Provider struct {
+	*mockoidc.MockOIDC
+	srv *http.Server
+
+	mu       sync.Mutex
+	requests []url.URL
+}
+
+// Requests returns the query of every request the provider got at path
+// (mockoidc.AuthorizationEndpoint, EndSessionPath, …, under the issuer's
+// path), oldest first.
+func (p *Provider) Requests(path string) []url.Values {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	issuer, _ := url.Parse(p.Issuer())
+	var out []url.Values
+	for _, r := range p.requests {
+		if r.Path == issuer.Path+path || r.Path == path {
+			out = append(out, r.Query())
+		}
+	}
+	return out
+}
+
 // New starts a provider on a free port, shut down when the test ends.
-func New(t testing.TB) *mockoidc.MockOIDC {
+func New(t testing.TB) *Provider {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := Unstarted(t)
-	Start(t, m, ln)
-	return m
+	p := Unstarted(t)
+	Start(t, p, ln)
+	return p
 }
 
 // Unstarted returns a provider that does not listen yet (its client ID
 // and secret are known); Start starts it.
-func Unstarted(t testing.TB) *mockoidc.MockOIDC {
+func Unstarted(t testing.TB) *Provider {
 	t.Helper()
 	m, err := mockoidc.NewServer(nil)
 	if err != nil {
@@ -88,14 +143,86 @@ func Unstarted(t testing.TB) *mockoidc.MockOIDC {
 			_ = json.NewEncoder(w).Encode(doc)
 		})
 	})
-	return m
+	return &Provider{MockOIDC: m}
 }
 
-// Start serves m on ln until the test ends.
-func Start(t testing.TB, m *mockoidc.MockOIDC, ln net.Listener) {
+// Start serves p on ln until the test ends. mockoidc builds its own
+// router and serves it on a listener it is given; it is given one that
+// never accepts, and p serves ln with that router behind its own end-
+// session endpoint and request log.
+func Start(t testing.TB, p *Provider, ln net.Listener) {
 	t.Helper()
-	if err := m.Start(ln, nil); err != nil {
+	idle := &idleListener{addr: ln.Addr(), closed: make(chan struct{})}
+	if err := p.MockOIDC.Start(idle, nil); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = m.Shutdown() })
+	inner := p.Server.Handler
+	endSession := p.Issuer() + EndSessionPath
+	end, _ := url.Parse(endSession)
+	p.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.requests = append(p.requests, *r.URL)
+		p.mu.Unlock()
+		if r.URL.Path == end.Path {
+			endSessionHandler(w, r)
+			return
+		}
+		inner.ServeHTTP(w, r)
+	})}
+	go func() { _ = p.srv.Serve(ln) }()
+	t.Cleanup(func() { _ = p.Shutdown() })
 }
+
+// Shutdown stops the provider: it refuses connections from now on.
+func (p *Provider) Shutdown() error {
+	err := p.MockOIDC.Shutdown()
+	if p.srv != nil {
+		if e := p.srv.Shutdown(context.Background()); e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// endSessionHandler ends the session at the provider (there is none to
+// keep here) and, as RP-Initiated Logout 1.0 §3 has it, sends the browser
+// to post_logout_redirect_uri with the state it was given, or says it
+// signed out when none was given.
+func endSessionHandler(w http.ResponseWriter, r *http.Request) {
+	back := r.URL.Query().Get("post_logout_redirect_uri")
+	if back == "" || r.URL.Query().Get("id_token_hint") == "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("signed out at the provider"))
+		return
+	}
+	u, err := url.Parse(back)
+	if err != nil {
+		http.Error(w, "bad post_logout_redirect_uri", http.StatusBadRequest)
+		return
+	}
+	if s := r.URL.Query().Get("state"); s != "" {
+		q := u.Query()
+		q.Set("state", s)
+		u.RawQuery = q.Encode()
+	}
+	http.Redirect(w, r, u.String(), http.StatusFound)
+}
+
+// idleListener is a listener that accepts nothing until it is closed.
+type idleListener struct {
+	addr   net.Addr
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (l *idleListener) Accept() (net.Conn, error) {
+	<-l.closed
+	return nil, net.ErrClosed
+}
+
+func (l *idleListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *idleListener) Addr() net.Addr { return l.addr }
