@@ -155,7 +155,20 @@ func (h *Handler) showTasks(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "tasks", gin.H{"Tasks": tasks})
+	// How long each has waited, in whole days: the list is oldest first,
+	// so what has waited longest is at the top.
+	now := h.store.Now()
+	rows := make([]taskRow, len(tasks))
+	for i, t := range tasks {
+		rows[i] = taskRow{Task: t, Days: int(now.Sub(t.UpdatedAt).Hours() / 24)}
+	}
+	h.render(c, http.StatusOK, "tasks", gin.H{"Tasks": rows})
+}
+
+// taskRow is one line of My tasks: the task and the days it has waited.
+type taskRow struct {
+	models.Task
+	Days int
 }
 
 // applicationPage is what the application page shows besides the form

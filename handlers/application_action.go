@@ -57,6 +57,11 @@ func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflo
 		}
 		in.AmountOre = ore
 	}
+	if action == workflow.ActionRevoke && c.PostForm("confirm") != "1" {
+		// Revoking takes money back from a unit: the form asks the
+		// decider to say so, with JavaScript or without.
+		a.Errors["confirm"] = "error.confirm_revoke"
+	}
 	if d, msg := parseDay(a.ExtendTo, stockholm); msg != "" {
 		a.Errors["extend_to"] = msg
 	} else if d != nil {

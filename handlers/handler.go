@@ -81,7 +81,7 @@ func New(d Deps) (http.Handler, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	// Sessions are rows in the database (handlers/session.go).
-	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.formActionOrigin), h.identify(), h.readBody())
+	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.formActionOrigin), readOnlyMemo(), h.identify(), h.readBody())
 	h.routes(r)
 
 	// Browsers send Sec-Fetch-Site or Origin with every request; a
