@@ -51,6 +51,7 @@ func Variables() []Variable {
 		{"OIDC_CLAIM_GROUPS", "", "ID-token claim that holds group names (mapped to roles by OIDC_GROUP_ROLES)."},
 		{"OIDC_GROUP_ROLES", "", "Group-to-role mapping, `group=role[@UNITCODE]` separated by commas."},
 		{"OIDC_CLAIM_UNIT", "", "ID-token claim that holds the person's org unit code (membership)."},
+		{"OIDC_GROUPS_REFRESH_MINUTES", "15", "How often, at most, the groups of a signed-in person are read again from the provider (refresh token, else userinfo) while their session lives; `0`: only at sign-in."},
 		{"AUTH_RATE_LIMIT", "60", "Requests a minute that one client address may make to `/auth/*` and `/login/dev`; more get 429."},
 		{"TRUSTED_PROXIES", "", "Addresses or CIDR ranges of reverse proxies whose `X-Forwarded-For` names the client (for rate limits and logs). Empty: the peer address is the client."},
 		{"SMTP_HOST", "", "SMTP server. Empty: mail is written to the log and the development mailbox."},
@@ -150,6 +151,9 @@ type OIDC struct {
 	ClaimGroups  string
 	GroupRoles   string
 	ClaimUnit    string
+	// GroupsRefresh is how often, at most, a session's groups are read
+	// again from the provider; 0 for only at sign-in.
+	GroupsRefresh time.Duration
 }
 
 // SMTP holds the mail delivery settings.
@@ -218,6 +222,11 @@ func Load(getenv func(string) string) (Config, error) {
 		ClaimGroups:  get("OIDC_CLAIM_GROUPS", ""),
 		GroupRoles:   get("OIDC_GROUP_ROLES", ""),
 		ClaimUnit:    get("OIDC_CLAIM_UNIT", ""),
+	}
+	if n, err := strconv.Atoi(get("OIDC_GROUPS_REFRESH_MINUTES", "15")); err != nil || n < 0 {
+		problems = append(problems, "OIDC_GROUPS_REFRESH_MINUTES must be a number of minutes (0: only at sign-in)")
+	} else {
+		c.OIDC.GroupsRefresh = time.Duration(n) * time.Minute
 	}
 	if c.AuthRateLimit, err = strconv.Atoi(get("AUTH_RATE_LIMIT", "60")); err != nil || c.AuthRateLimit <= 0 {
 		problems = append(problems, "AUTH_RATE_LIMIT must be a positive number of requests a minute")

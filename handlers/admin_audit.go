@@ -21,7 +21,7 @@ type auditQuery struct {
 
 // readAuditFilter reads the audit page's query string. problems names
 // the fields that could not be read.
-func readAuditFilter(q url.Values) (auditQuery, models.AuditFilter, map[string]string) {
+func readAuditFilter(q url.Values, zone *time.Location) (auditQuery, models.AuditFilter, map[string]string) {
 	typed := auditQuery{Entity: q.Get("entity"), Action: q.Get("action"), Actor: q.Get("actor"),
 		Application: q.Get("application"), From: q.Get("from"), To: q.Get("to")}
 	f := models.AuditFilter{Action: typed.Action, ActorID: queryID(q, "actor"), ApplicationID: queryID(q, "application"),
@@ -32,12 +32,12 @@ func readAuditFilter(q url.Values) (auditQuery, models.AuditFilter, map[string]s
 	} else if typed.Entity != "" {
 		problems["entity"] = "error.invalid_choice"
 	}
-	if d, msg := parseDay(typed.From, stockholm); msg != "" {
+	if d, msg := parseDay(typed.From, zone); msg != "" {
 		problems["from"] = msg
 	} else if d != nil {
 		f.From = *d
 	}
-	if d, msg := parseDay(typed.To, stockholm); msg != "" {
+	if d, msg := parseDay(typed.To, zone); msg != "" {
 		problems["to"] = msg
 	} else if d != nil {
 		f.To = d.AddDate(0, 0, 1) // the whole last day
@@ -49,7 +49,7 @@ func readAuditFilter(q url.Values) (auditQuery, models.AuditFilter, map[string]s
 // filtered by kind of record, action, person, application and dates.
 func (h *Handler) showAuditLog(c *gin.Context) {
 	q := c.Request.URL.Query()
-	typed, f, problems := readAuditFilter(q)
+	typed, f, problems := readAuditFilter(q, h.store.Zone())
 	status := http.StatusOK
 	var (
 		entries []models.AuditEntry
@@ -78,15 +78,15 @@ func (h *Handler) showAuditLog(c *gin.Context) {
 		older = "/admin/audit?" + next.Encode()
 	}
 	h.render(c, status, "admin_audit", gin.H{"Entries": entries, "Form": typed, "Errors": problems,
-		"Entities": models.AuditEntities, "Older": older, "CSV": "/admin/audit.csv?" + csvQuery.Encode(), "Newest": f.Before > 0, "Zone": stockholm.String(),
-		"Today": h.store.Now().In(stockholm).Format(time.DateOnly)})
+		"Entities": models.AuditEntities, "Older": older, "CSV": "/admin/audit.csv?" + csvQuery.Encode(), "Newest": f.Before > 0, "Zone": h.store.Zone().String(),
+		"Today": h.store.Now().In(h.store.Zone()).Format(time.DateOnly)})
 }
 
 // exportAuditLog streams the audit trail matching the page's filter as
 // CSV, page by page from the database, so that no size of trail is held
 // at once.
 func (h *Handler) exportAuditLog(c *gin.Context) {
-	_, f, problems := readAuditFilter(c.Request.URL.Query())
+	_, f, problems := readAuditFilter(c.Request.URL.Query(), h.store.Zone())
 	if len(problems) > 0 {
 		h.fail(c, errBadQuery)
 		return
@@ -112,7 +112,7 @@ func (h *Handler) exportAuditLog(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="granskningslogg.csv"`)
 	c.Status(http.StatusOK)
-	if err := export.WriteAuditCSV(c.Writer, rows, stockholm); err != nil {
+	if err := export.WriteAuditCSV(c.Writer, rows, h.store.Zone()); err != nil {
 		// The status is sent; cutting the body short tells the client.
 		h.log.ErrorContext(c.Request.Context(), "audit CSV", "err", err)
 		c.Abort()

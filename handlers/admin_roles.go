@@ -28,7 +28,16 @@ func (h *Handler) listPeople(c *gin.Context) {
 	if more {
 		people = people[:peopleListLimit]
 	}
-	h.render(c, http.StatusOK, "admin_people", gin.H{"People": people, "Q": q, "More": more})
+	// Without a search the page also lists who holds power over
+	// decisions, money and roles, and who gave it to them.
+	var privileged []models.PrivilegedGrant
+	if q == "" {
+		if privileged, err = h.store.PrivilegedGrants(c.Request.Context()); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	h.render(c, http.StatusOK, "admin_people", gin.H{"People": people, "Q": q, "More": more, "Privileged": privileged})
 }
 
 // grantForm is the grant form as typed: only the fields an administrator

@@ -28,10 +28,16 @@ func (h *Handler) listApplications(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
-	f := listFilter(q)
-	f.Limit = pageSize
-	page := max(1, int(queryID(q, "page")))
-	f.Offset = (page - 1) * pageSize
+	f := models.ApplicationFilter{
+		CallID: queryID(q, "call"), State: workflow.State(q.Get("state")), UnitID: queryID(q, "unit"),
+		FacultyID: queryID(q, "faculty"), GoalID: queryID(q, "goal"), Query: q.Get("q"),
+		Sort: q.Get("sort"), Desc: q.Get("desc") == "1", Limit: pageSize, After: q.Get("after"), Before: q.Get("before"),
+	}
+	// The page number only labels the page: the cursor finds it.
+	page := 1
+	if f.After != "" || f.Before != "" {
+		page = max(2, int(queryID(q, "page")))
+	}
 	list, err := h.store.ApplicationList(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), f)
 	if err != nil {
 		h.fail(c, err)
@@ -53,16 +59,22 @@ func (h *Handler) listApplications(c *gin.Context) {
 			faculties = append(faculties, u)
 		}
 	}
-	pages := int((list.Total + pageSize - 1) / pageSize)
+	pages := 0
+	if list.Exact {
+		pages = int((list.Total + pageSize - 1) / pageSize)
+	}
 	h.render(c, http.StatusOK, "applications", gin.H{
-		"Rows": list.Rows, "Total": list.Total, "Filter": f, "Calls": calls, "Units": chart.Units,
-		"Faculties": faculties, "Plan": plan, "States": workflow.States(), "Page": page, "Pages": pages,
-		"Query": q, "SortKeys": models.SortKeys,
-		"Prev": pageLink(q, page-1, pages), "Next": pageLink(q, page+1, pages), "CSV": csvLink(q),
+		"Deleted": c.Query("done") == "deleted",
+		"Rows":    list.Rows, "Total": list.Total, "Exact": list.Exact, "CountCap": models.CountCap, "Filter": f,
+		"Calls": calls, "Units": chart.Units, "Faculties": faculties, "Plan": plan, "States": workflow.States(),
+		"Page": page, "Pages": pages, "Query": q, "SortKeys": models.SortKeys,
+		"Prev": pageLink(q, "before", list.Prev, page-1), "Next": pageLink(q, "after", list.Next, page+1),
+		"CSV": csvLink(q),
 	})
 }
 
-// listFilter reads the list's filters and order from the query string.
+// listFilter reads the list's filters and order from the query string,
+// for the whole list (no page).
 func listFilter(q url.Values) models.ApplicationFilter {
 	return models.ApplicationFilter{
 		CallID: queryID(q, "call"), State: workflow.State(q.Get("state")), UnitID: queryID(q, "unit"),
@@ -71,11 +83,12 @@ func listFilter(q url.Values) models.ApplicationFilter {
 	}
 }
 
-// csvLink is the address of the list's CSV file with the same filters.
+// csvLink is the address of the list's CSV file with the same filters,
+// every page.
 func csvLink(q url.Values) string {
 	next := url.Values{}
 	for k, v := range q {
-		if k != "page" {
+		if k != "page" && k != "after" && k != "before" && k != "done" {
 			next[k] = v
 		}
 	}
@@ -115,17 +128,24 @@ func (h *Handler) exportApplicationsCSV(c *gin.Context) {
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// pageLink is the list's URL for page n with the same filters, or "" when
-// there is no such page.
-func pageLink(q url.Values, n, pages int) string {
-	if n < 1 || n > pages {
+// pageLink is the list's URL for page n, the one beside the row cursor
+// names (dir "after" or "before"), with the same filters; "" when there
+// is no such page. The first page is the list without a cursor.
+func pageLink(q url.Values, dir, cursor string, n int) string {
+	if cursor == "" {
 		return ""
 	}
 	next := url.Values{}
 	for k, v := range q {
 		next[k] = v
 	}
-	next.Set("page", strconv.Itoa(n))
+	next.Del("after")
+	next.Del("before")
+	next.Del("page")
+	if n > 1 {
+		next.Set(dir, cursor)
+		next.Set("page", strconv.Itoa(n))
+	}
 	return "/applications?" + next.Encode()
 }
 
@@ -137,6 +157,8 @@ func sortLink(q url.Values, key string) string {
 		next[k] = v
 	}
 	next.Del("page")
+	next.Del("after")
+	next.Del("before")
 	desc := next.Get("sort") == key && next.Get("desc") != "1"
 	next.Set("sort", key)
 	if desc {
@@ -148,27 +170,20 @@ func sortLink(q url.Values, key string) string {
 }
 
 // showTasks lists what waits for the signed-in person, by what they can
-// do next.
+// do next: a group per action with its count and first page, or with
+// ?group=ACTION&after=CURSOR the next page of one group.
 func (h *Handler) showTasks(c *gin.Context) {
-	tasks, err := h.store.Tasks(c.Request.Context(), actorOf(c))
+	only := workflow.Action(c.Query("group"))
+	if only != "" && !slices.Contains(workflow.TaskActions(), only) {
+		h.fail(c, errBadQuery)
+		return
+	}
+	groups, err := h.store.TaskGroups(c.Request.Context(), actorOf(c), only, c.Query("after"))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	// How long each has waited, in whole days: the list is oldest first,
-	// so what has waited longest is at the top.
-	now := h.store.Now()
-	rows := make([]taskRow, len(tasks))
-	for i, t := range tasks {
-		rows[i] = taskRow{Task: t, Days: int(now.Sub(t.UpdatedAt).Hours() / 24)}
-	}
-	h.render(c, http.StatusOK, "tasks", gin.H{"Tasks": rows})
-}
-
-// taskRow is one line of My tasks: the task and the days it has waited.
-type taskRow struct {
-	models.Task
-	Days int
+	h.render(c, http.StatusOK, "tasks", gin.H{"Groups": groups, "Only": only, "Now": h.store.Now()})
 }
 
 // applicationPage is what the application page shows besides the form

@@ -15,15 +15,6 @@ import (
 	"mobilityfund/workflow"
 )
 
-// stockholm is the time zone dates typed in forms are read in.
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
 // actionAttempt is an action form as posted, with what is wrong with it.
 type actionAttempt struct {
 	Action      workflow.Action
@@ -44,7 +35,7 @@ type actionAttempt struct {
 
 // readAction reads an action form into the workflow's input, noting what
 // cannot be read.
-func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflow.Input, int) {
+func readAction(c *gin.Context, action workflow.Action, zone *time.Location) (*actionAttempt, workflow.Input, int) {
 	a := &actionAttempt{Action: action, Comment: c.PostForm("comment"), Amount: c.PostForm("amount"),
 		DecisionRef: c.PostForm("decision_ref"), Assessment: c.PostForm("assessment"),
 		ExtendTo: c.PostForm("extend_to"), Errors: map[string]string{}}
@@ -62,7 +53,7 @@ func readAction(c *gin.Context, action workflow.Action) (*actionAttempt, workflo
 		// decider to say so, with JavaScript or without.
 		a.Errors["confirm"] = "error.confirm_revoke"
 	}
-	if d, msg := parseDay(a.ExtendTo, stockholm); msg != "" {
+	if d, msg := parseDay(a.ExtendTo, zone); msg != "" {
 		a.Errors["extend_to"] = msg
 	} else if d != nil {
 		// The whole chosen day counts.
@@ -86,7 +77,20 @@ func (h *Handler) applicationAction(c *gin.Context) {
 		h.fail(c, errPageNotFound)
 		return
 	}
-	attempt, in, version := readAction(c, action)
+	attempt, in, version := readAction(c, action, h.store.Zone())
+	decision := action == workflow.ActionGrant || action == workflow.ActionReject || action == workflow.ActionRevoke
+	if len(attempt.Errors) == 0 && in.DecisionRef != "" && decision {
+		// Reference numbers are unique: one in use is refused before
+		// the decision is tried.
+		taken, err := h.store.ReferenceTaken(c.Request.Context(), in.DecisionRef)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		if taken {
+			attempt.Errors["decision_ref"] = models.MsgReferenceTaken
+		}
+	}
 	if len(attempt.Errors) > 0 {
 		h.actionFailed(c, id, attempt, http.StatusUnprocessableEntity)
 		return
@@ -172,7 +176,14 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	}
 	defaultAmount := amount
 	l := localizer(c)
-	form := &actionAttempt{Action: workflow.ActionGrant, Amount: l.MoneyInput(amount), Errors: map[string]string{}}
+	// The decider is offered the next number of this year's series and
+	// may change it.
+	proposed, err := h.store.ProposeReference(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	form := &actionAttempt{Action: workflow.ActionGrant, Amount: l.MoneyInput(amount), DecisionRef: proposed, Errors: map[string]string{}}
 	if failed != nil {
 		form = failed
 		if ore, err := money.ParseFor(failed.Amount, l.Lang); err == nil {
@@ -182,6 +193,7 @@ func (h *Handler) renderDecide(c *gin.Context, status int, id int64, failed *act
 	h.render(c, status, "decide", gin.H{
 		"P": p, "App": p.Detail.App, "Form": form, "Errors": form.Errors, "Blocked": blocked, "Conflict": staleNotice(p, failed),
 		"After": p.Budget.RemainingOre() - amount, "AfterFits": amount <= p.Budget.RemainingOre(), "Default": defaultAmount,
+		"Proposed": proposed,
 	})
 }
 

@@ -36,7 +36,8 @@ func formData(e editPage, p *applicationPage) gin.H {
 func applicantUnits(chart *models.OrgChart, me *models.Actor) []models.OrgUnit {
 	var out []models.OrgUnit
 	for _, u := range chart.Units {
-		if workflow.MayApplyFor(me.Workflow, chart.Path(u.ID)) {
+		// A closed unit keeps its applications but takes no new ones.
+		if u.ClosedAt == nil && workflow.MayApplyFor(me.Workflow, chart.Path(u.ID)) {
 			out = append(out, u)
 		}
 	}
@@ -93,6 +94,9 @@ func (h *Handler) renderNew(c *gin.Context, status int, callID string, form draf
 		form.Unit = strconv.FormatInt(units[0].ID, 10)
 	}
 	plan, err := h.store.PlanByID(ctx, call.PlanID)
+	if err == nil {
+		plan, err = h.planForCall(ctx, call, plan, nil)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -205,7 +209,17 @@ func (h *Handler) renderEditPage(c *gin.Context, status int, id int64, form *dra
 		form.Version, form.Base = stored.Version, stored.Base
 	}
 	app := p.Detail.App
-	e := editPage{App: &app, Call: &p.Detail.Call, Plan: p.Plan, Units: applicantUnits(p.Chart, actorOf(c)), Form: *form,
+	plan, err := h.planForCall(c.Request.Context(), &p.Detail.Call, p.Plan, linkedActivities(p.Detail))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	units := applicantUnits(p.Chart, actorOf(c))
+	if u, ok := p.Chart.Unit(app.UnitID); ok && u.ClosedAt != nil {
+		// A draft of a unit closed since keeps its unit on the form.
+		units = append(units, u)
+	}
+	e := editPage{App: &app, Call: &p.Detail.Call, Plan: plan, Units: units, Form: *form,
 		Errors: problems, Conflict: conflict}
 	h.render(c, status, "application_form", formData(e, p))
 }

@@ -139,6 +139,9 @@ func (h *Handler) finishSignIn(ctx context.Context, c *gin.Context, p *oidcProvi
 		return
 	}
 	id.Language = i18n.Negotiate("", c.GetHeader("Accept-Language"))
+	if h.oidc.keepsTokens() {
+		id.ProviderToken = h.sealToken(tok)
+	}
 	token := randomToken()
 	res, err := h.store.SignIn(c.Request.Context(), id, h.oidc.rules, h.tokenHash(token), h.cookieHash(c), raw)
 	switch {

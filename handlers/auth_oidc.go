@@ -162,18 +162,26 @@ func (o *OIDC) identity(idt *oidc.IDToken, claims map[string]any) models.Identit
 	if id.Name == "" {
 		id.Name = id.Email
 	}
-	switch g := claims[o.cfg.ClaimGroups].(type) {
-	case []any:
-		for _, v := range g {
-			if s, ok := v.(string); ok {
-				id.Groups = append(id.Groups, s)
-			}
-		}
-	case string:
-		id.Groups = strings.Fields(g)
-	}
+	id.Groups = o.groupsOf(claims)
 	if o.cfg.ClaimUnit != "" {
 		id.UnitClaim, id.UnitCode = true, str(o.cfg.ClaimUnit)
 	}
 	return id
+}
+
+// groupsOf reads the group names from the configured claim: a list, or
+// names separated by spaces.
+func (o *OIDC) groupsOf(claims map[string]any) []string {
+	var out []string
+	switch g := claims[o.cfg.ClaimGroups].(type) {
+	case []any:
+		for _, v := range g {
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+	case string:
+		out = strings.Fields(g)
+	}
+	return out
 }

@@ -30,7 +30,8 @@ import (
 // Paths use the fixtures of matrixFixtures: {app} is a HUMUS application
 // ready for decision with an attachment {att}, {call} the demo call,
 // {person} and {grant} johan and his grant, {plan}, {goal}, {activity} the
-// plan in force, {mail} a notification, {batch} a finance export batch.
+// plan in force, {mail} a notification, {batch} a finance export batch,
+// {unit} the demo's HR office (no applications; eva closes it).
 //
 // All rows run on one application per database: GET rows first (a GET
 // never changes anything), then POST rows in table order, each visitor
@@ -89,12 +90,19 @@ var matrix = []matrixRow{
 	{"GET", "/admin/people/:id", "/admin/people/{person}", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
 	{"POST", "/admin/people/:id/grants", "/admin/people/{person}/grants", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
 	{"POST", "/admin/people/:id/grants/:grant/revoke", "/admin/people/{person}/grants/{grant}/revoke", visitors{unauth, deny, deny, deny, deny, deny, see, deny}},
+	// Access: without confirm=yes the page asks first (200), so the
+	// matrix changes nothing.
+	{"POST", "/admin/people/:id/disable", "/admin/people/{person}/disable", visitors{unauth, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/people/:id/enable", "/admin/people/{person}/enable", visitors{unauth, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/people/:id/end-sessions", "/admin/people/{person}/end-sessions", visitors{unauth, deny, deny, deny, deny, deny, ok, deny}},
 	{"GET", "/admin/audit", "/admin/audit", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
 	{"GET", "/admin/audit.csv", "/admin/audit.csv", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
 
 	// Applications: visibility by unit and role; erik (NT) sees no HUMUS
 	// application, whatever its id.
 	{"GET", "/tasks", "/tasks", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET", "/me/data", "/me/data", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET", "/me/data.json", "/me/data.json", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications", "/applications", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications.csv", "/applications.csv", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications/new", "/applications/new", visitors{see, ok, deny, deny, deny, deny, deny, ok}},
@@ -102,6 +110,9 @@ var matrix = []matrixRow{
 	{"GET", "/applications/:id", "/applications/{app}", visitors{see, ok, ok, ok, ok, ok, ok, hide}},
 	{"GET", "/applications/:id/edit", "/applications/{draft}/edit", visitors{see, ok, deny, deny, deny, deny, deny, hide}},
 	{"POST", "/applications/:id/edit", "/applications/{draft}/edit", visitors{unauth, invalid, deny, deny, deny, deny, deny, hide}},
+	// Only its applicants delete a draft; the empty form's version is
+	// stale, so the draft survives for the rows below.
+	{"POST", "/applications/:id/delete", "/applications/{draft}/delete", visitors{unauth, conflict, deny, deny, deny, deny, deny, hide}},
 	{"GET", "/applications/:id/decide", "/applications/{app}/decide", visitors{see, deny, deny, deny, ok, deny, deny, hide}},
 	{"POST", "/applications/:id/actions/:action", "/applications/{app}/actions/grant", visitors{unauth, deny, deny, deny, invalid, deny, deny, hide}},
 	// The upload checks the (here missing) file before the right to edit:
@@ -146,6 +157,33 @@ var matrix = []matrixRow{
 	{"POST", "/admin/plans/:id/activities/:item", "/admin/plans/{plan}/activities/{activity}", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
 	{"POST", "/admin/plans/:id/activities/:item/retire", "/admin/plans/{plan}/activities/{activity}/retire", visitors{unauth, deny, deny, deny, deny, deny, see, deny}},
 	{"POST", "/admin/plans/:id/goals/:item/activities", "/admin/plans/{plan}/goals/{goal}/activities", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+
+	// Calls and reference numbers: coordinators and administrators. The
+	// empty forms carry no version, so nothing changes the demo call.
+	{"GET", "/admin/calls", "/admin/calls", visitors{see, deny, deny, ok, deny, deny, ok, deny}},
+	{"GET", "/admin/calls/new", "/admin/calls/new", visitors{see, deny, deny, ok, deny, deny, ok, deny}},
+	{"POST", "/admin/calls", "/admin/calls", visitors{unauth, deny, deny, invalid, deny, deny, invalid, deny}},
+	{"POST", "/admin/calls/reference", "/admin/calls/reference", visitors{unauth, deny, deny, invalid, deny, deny, invalid, deny}},
+	{"GET", "/admin/calls/:id", "/admin/calls/{call}", visitors{see, deny, deny, ok, deny, deny, ok, deny}},
+	{"POST", "/admin/calls/:id", "/admin/calls/{call}", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
+	{"POST", "/admin/calls/:id/open", "/admin/calls/{call}/open", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
+	{"POST", "/admin/calls/:id/close", "/admin/calls/{call}/close", visitors{unauth, deny, deny, conflict, deny, deny, conflict, deny}},
+
+	// People from CSV: administrators; an empty import shows its problem.
+	{"GET", "/admin/people-import", "/admin/people-import", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/people-import", "/admin/people-import", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"POST", "/admin/people-import/apply", "/admin/people-import/apply", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+
+	// The org chart: administrators. The empty import shows its
+	// problem; the unit's empty form names its missing fields.
+	{"GET", "/admin/units", "/admin/units", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/units", "/admin/units", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"GET", "/admin/units/export.csv", "/admin/units/export.csv", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/units/import", "/admin/units/import", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"POST", "/admin/units/import/apply", "/admin/units/import/apply", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"GET", "/admin/units/:id", "/admin/units/{unit}", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
+	{"POST", "/admin/units/:id", "/admin/units/{unit}", visitors{unauth, deny, deny, deny, deny, deny, invalid, deny}},
+	{"POST", "/admin/units/:id/close", "/admin/units/{unit}/close", visitors{unauth, deny, deny, deny, deny, deny, see, deny}},
 
 	// Mail.
 	{"GET", "/admin/mail", "/admin/mail", visitors{see, deny, deny, deny, deny, deny, ok, deny}},
@@ -402,6 +440,7 @@ func matrixFixtures(t *testing.T, s *models.Store) map[string]string {
 		"person":   itoa(johan.User.ID),
 		"grant":    itoa(first("role_grants", "user_id = ?", johan.User.ID)),
 		"plan":     itoa(plan),
+		"unit":     itoa(first("org_units", "code = ?", "HR")),
 		"goal":     itoa(first("plan_goals", "area_id IN (SELECT id FROM plan_areas WHERE plan_id = ?)", plan)),
 		"activity": itoa(first("plan_activities", "1 = 1")),
 		"batch":    itoa(batch.ID),

@@ -54,9 +54,11 @@ var answers = []struct {
 	{models.Unavailable, answerUnavailable},
 	{is(errUnauthenticated), answerUnauthenticated},
 	{is(errPageNotFound), answerNotFound},
+	{is(errTooManyRequests), answerTooMany},
 	{is(errBodyTooLarge), answerTooLarge},
 	{is(errBodyUnsupported), answerUnsupported},
 	{is(errBadQuery), answerBadQuery},
+	{is(models.ErrBadCursor), answerBadQuery},
 	{func(err error) bool { var e *invalidTextError; return errors.As(err, &e) && e.Query }, answerBadQuery},
 	{as[*invalidTextError], answerBadText},
 	{is(models.ErrNotFound), answerNotFound},
@@ -77,6 +79,8 @@ var answers = []struct {
 	{is(models.ErrNothingToExport), answerNothingToExport},
 	{is(models.ErrFinanceSettingsIncomplete), answerFinanceNotReady},
 	{as[*models.MissingCostCentreError], answerFinanceNotReady},
+	{as[*models.CallChangeWarning], answer{http.StatusConflict, "error.conflict", "admin.calls.warning_text"}},
+	{as[*models.ImportError], answerInvalid},
 	// Command-line errors: should one reach a page, the person is told
 	// the action does not apply now.
 	{is(models.ErrNotPseudonymisable), answerNotNow},

@@ -26,7 +26,7 @@ type batchForm struct {
 
 // showFinanceOverview shows what waits for export and the batches made.
 func (h *Handler) showFinanceOverview(c *gin.Context) {
-	form := batchForm{AccountingDate: h.store.Now().In(stockholm).Format(time.DateOnly)}
+	form := batchForm{AccountingDate: h.store.Now().In(h.store.Zone()).Format(time.DateOnly)}
 	h.renderFinanceOverview(c, http.StatusOK, form, nil, "", nil)
 }
 
@@ -112,7 +112,7 @@ func (h *Handler) createFinanceBatch(c *gin.Context) {
 	form := batchForm{AccountingDate: strings.TrimSpace(c.PostForm("accounting_date"))}
 	var in models.BatchInput
 	if form.AccountingDate != "" {
-		d, err := time.ParseInLocation(time.DateOnly, form.AccountingDate, stockholm)
+		d, err := time.ParseInLocation(time.DateOnly, form.AccountingDate, h.store.Zone())
 		if err != nil {
 			h.renderFinanceOverview(c, http.StatusUnprocessableEntity, form, map[string]string{"accounting_date": "finance.err.date"}, "", nil)
 			return
@@ -203,7 +203,7 @@ func (h *Handler) bookFinanceBatch(c *gin.Context) {
 	in := models.BookingInput{VoucherSeries: form.VoucherSeries, VoucherNumber: form.VoucherNumber}
 	errs := in.Valid()
 	delete(errs, "voucher_date")
-	if d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(form.VoucherDate), stockholm); err == nil {
+	if d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(form.VoucherDate), h.store.Zone()); err == nil {
 		in.VoucherDate = d
 	} else {
 		errs["voucher_date"] = "finance.err.date"
@@ -225,7 +225,7 @@ func (h *Handler) bookFinanceBatch(c *gin.Context) {
 		h.renderFinanceBatch(c, statusOf(err), form, invalid.Fields, "")
 	case errors.As(err, &booked):
 		h.renderFinanceBatch(c, statusOf(err), form, nil, "finance.booked_already",
-			"Voucher", booked.VoucherNumber, "Date", booked.BookedAt.In(stockholm).Format(time.DateOnly))
+			"Voucher", booked.VoucherNumber, "Date", booked.BookedAt.In(h.store.Zone()).Format(time.DateOnly))
 	case errors.Is(err, models.ErrStale), errors.Is(err, workflow.ErrInvalidTransition):
 		h.renderFinanceBatch(c, statusOf(err), form, nil, "finance.stale")
 	default:

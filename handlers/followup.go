@@ -106,7 +106,7 @@ func (h *Handler) showFollowup(c *gin.Context) {
 // vice-rector: the same sums without the filter form and links, with
 // the print stylesheet doing the rest. Without a year it is this year's.
 func (h *Handler) showYearlyReport(c *gin.Context) {
-	d, err := h.loadFollowup(c, h.store.Now().Year())
+	d, err := h.loadFollowup(c, h.store.YearOf(h.store.Now()))
 	if err != nil {
 		h.fail(c, err)
 		return

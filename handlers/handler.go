@@ -10,12 +10,14 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"mobilityfund/config"
 	"mobilityfund/i18n"
 	"mobilityfund/models"
+	"mobilityfund/notify"
 	"mobilityfund/templates"
 	"mobilityfund/workflow"
 )
@@ -43,6 +45,9 @@ type Handler struct {
 	pages *templates.Renderer
 	keys  sessionKeys
 	oidc  *OIDC
+	// mail renders the subjects of a person's mail for their own view of
+	// their personal data (handlers/personal_data.go).
+	mail *notify.Renderer
 }
 
 // New builds the web application. It returns an error when a template
@@ -54,6 +59,9 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	h.keys = keys
+	if h.mail, err = notify.NewRenderer(d.Config.BaseURL); err != nil {
+		return nil, err
+	}
 	pages, err := templates.New(template.FuncMap{
 		"text":         models.Text,
 		"maxlen":       maxLength,
@@ -62,6 +70,7 @@ func New(d Deps) (http.Handler, error) {
 		"neolaia":      neolaiaName,
 		"relation":     relationName,
 		"badge":        stateBadge,
+		"daysSince":    daysSince,
 		"option":       optionOf,
 		"blocked":      blockedReason,
 		"bytes":        byteSize,
@@ -80,6 +89,11 @@ func New(d Deps) (http.Handler, error) {
 	// gin's mode is a process-wide setting; main sets it, once.
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// The client address (rate limits, logs) is the connection's peer
+	// unless a trusted proxy forwards the request.
+	if err := r.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
+		return nil, err
+	}
 	// Sessions are rows in the database (handlers/session.go).
 	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.formActionOrigin), readOnlyMemo(), h.identify(), h.readBody())
 	h.routes(r)
@@ -117,6 +131,14 @@ func relationName(l *i18n.Localizer, n models.Neolaia) string {
 		n = models.NeolaiaNo
 	}
 	return neolaiaName(l, n)
+}
+
+// daysSince is how many whole days have passed from then to now.
+func daysSince(now, then time.Time) int {
+	if now.Before(then) {
+		return 0
+	}
+	return int(now.Sub(then).Hours() / 24)
 }
 
 // stateBadge shows a state as a badge: its name in text, and a colour

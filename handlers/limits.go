@@ -22,6 +22,8 @@ const formBodyLimit = 1 << 20
 // the most each may receive. Every other route refuses multipart.
 var uploadLimits = map[string]int64{
 	"/applications/:id/attachments": models.MaxAttachmentBytes + 64<<10,
+	"/admin/units/import":           maxOrgChartFile + 64<<10,
+	"/admin/people-import":          maxOrgChartFile + 64<<10,
 }
 
 var (

@@ -80,6 +80,16 @@ func (h *Handler) identify() gin.HandlerFunc {
 		}
 		if sess != nil {
 			actor, err = h.store.ActorFor(c.Request.Context(), sess.UserID)
+			if err == nil && h.groupsDue(sess) {
+				// Roles from groups follow the provider while the
+				// session lives (handlers/auth_groups.go).
+				switch h.refreshGroups(c, sess, &actor.User) {
+				case refreshDone:
+					actor, err = h.store.ActorFor(c.Request.Context(), sess.UserID)
+				case refreshEnded:
+					err = &models.NotFoundError{What: "session", ID: sess.ID}
+				}
+			}
 			if errors.Is(err, models.ErrNotFound) {
 				actor, err = nil, nil
 				if _, err := h.endSession(c); err != nil {

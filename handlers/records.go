@@ -66,7 +66,7 @@ func (h *Handler) exportRegisterCSV(c *gin.Context) {
 			if r.OnBehalfOfName != "" {
 				decider += " (ersättare för " + r.OnBehalfOfName + ")"
 			}
-			if !yield(export.RegistryRow{Ref: r.DecisionRef, Date: models.DecisionDay(r.DecidedAt), Title: r.Title,
+			if !yield(export.RegistryRow{Ref: r.DecisionRef, Date: h.store.DecisionDay(r.DecidedAt), Title: r.Title,
 				Unit: r.UnitName, AmountOre: r.AmountOre, Decider: decider, FileName: r.FileName}, nil) {
 				return
 			}

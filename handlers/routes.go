@@ -23,14 +23,17 @@ func (h *Handler) routes(r *gin.Engine) {
 	// footer (handlers/accessibility.go).
 	r.GET("/tillganglighet", h.showAccessibilityPage)
 
-	// Sign-in and sign-out (handlers/auth_oidc.go, auth_dev.go). The
-	// /auth/ routes answer 404 when single sign-on is not configured.
+	// Sign-in and sign-out (handlers/auth_*.go, auth_dev.go). The
+	// /auth/ routes answer 404 when single sign-on is not configured;
+	// they and the development sign-in are rate limited per client
+	// (handlers/ratelimit.go).
+	limit := h.signInLimit()
 	r.GET("/login", h.showLoginPage)
-	r.GET("/auth/login", h.startLogin)
-	r.GET("/auth/callback", h.authCallback)
+	r.GET("/auth/login", limit, h.startLogin)
+	r.GET("/auth/callback", limit, h.authCallback)
 	r.POST("/logout", h.logout)
 	if h.cfg.DevLogin {
-		r.POST("/login/dev", h.devLogin)
+		r.POST("/login/dev", limit, h.devLogin)
 	}
 
 	// Role administration (handlers/admin_roles.go): administrators only.
@@ -39,6 +42,10 @@ func (h *Handler) routes(r *gin.Engine) {
 	admin.GET("/people/:id", h.showPerson)
 	admin.POST("/people/:id/grants", h.grantRole)
 	admin.POST("/people/:id/grants/:grant/revoke", h.revokeGrant)
+	// Disable, enable, end sessions (handlers/admin_access.go).
+	admin.POST("/people/:id/disable", h.changeAccess("disable"))
+	admin.POST("/people/:id/enable", h.changeAccess("enable"))
+	admin.POST("/people/:id/end-sessions", h.changeAccess("end-sessions"))
 	// The audit trail (handlers/admin_audit.go).
 	admin.GET("/audit", h.showAuditLog)
 	admin.GET("/audit.csv", h.exportAuditLog)
@@ -47,6 +54,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	// decided per application by models (visibility) and workflow.
 	signedIn := r.Group("/", h.requireLogin)
 	signedIn.GET("/tasks", h.showTasks)
+	// The person's own personal data (handlers/personal_data.go).
+	signedIn.GET("/me/data", h.showPersonalData)
+	signedIn.GET("/me/data.json", h.downloadPersonalData)
 	signedIn.GET("/applications", h.listApplications)
 	signedIn.GET("/applications.csv", h.exportApplicationsCSV)
 	signedIn.GET("/applications/new", h.showNewApplication)
@@ -54,6 +64,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	signedIn.GET("/applications/:id", h.showApplication)
 	signedIn.GET("/applications/:id/edit", h.showEditApplication)
 	signedIn.POST("/applications/:id/edit", h.saveApplication)
+	signedIn.POST("/applications/:id/delete", h.deleteDraft)
 	signedIn.GET("/applications/:id/decide", h.showDecidePage)
 	signedIn.POST("/applications/:id/actions/:action", h.applicationAction)
 	signedIn.POST("/applications/:id/attachments", h.uploadAttachment)
@@ -102,6 +113,33 @@ func (h *Handler) routes(r *gin.Engine) {
 	plans.POST("/:id/activities/:item", h.savePlanActivity)
 	plans.POST("/:id/activities/:item/retire", h.retirePlanActivity)
 	plans.POST("/:id/goals/:item/activities", h.savePlanActivity)
+
+	// Calls and reference numbers (handlers/calls_admin.go): coordinators
+	// and administrators; the org chart (handlers/units_admin.go):
+	// administrators.
+	calls := r.Group("/admin/calls", h.requireRole(workflow.RoleCoordinator, workflow.RoleAdmin))
+	calls.GET("", h.listCallsAdmin)
+	calls.GET("/new", h.showNewCall)
+	calls.POST("", h.createCall)
+	calls.POST("/reference", h.saveReferencePattern)
+	calls.GET("/:id", h.showEditCall)
+	calls.POST("/:id", h.saveCall)
+	calls.POST("/:id/open", h.openCallNow)
+	calls.POST("/:id/close", h.closeCallNow)
+	// People from CSV (handlers/people_import.go): administrators.
+	peopleImport := r.Group("/admin/people-import", h.requireRole(workflow.RoleAdmin))
+	peopleImport.GET("", h.showPeopleImport)
+	peopleImport.POST("", h.previewPeopleImport)
+	peopleImport.POST("/apply", h.applyPeopleImport)
+	units := r.Group("/admin/units", h.requireRole(workflow.RoleAdmin))
+	units.GET("", h.listUnits)
+	units.POST("", h.createUnit)
+	units.GET("/export.csv", h.exportUnits)
+	units.POST("/import", h.previewUnitImport)
+	units.POST("/import/apply", h.applyUnitImport)
+	units.GET("/:id", h.showUnit)
+	units.POST("/:id", h.saveUnitForm)
+	units.POST("/:id/close", h.closeUnit)
 
 	// Mail (handlers/mail.go): failed and waiting notifications for
 	// administrators; the development mailbox outside production.

@@ -48,6 +48,8 @@ const (
 type sessionKeys struct {
 	id   []byte // keys the HMAC of the session token
 	flow cipher.AEAD
+	// tokens seals the provider's tokens kept with a session.
+	tokens cipher.AEAD
 }
 
 func newSessionKeys(secret []byte) (sessionKeys, error) {
@@ -59,15 +61,22 @@ func newSessionKeys(secret []byte) (sessionKeys, error) {
 		m.Write([]byte(purpose))
 		return m.Sum(nil)
 	}
-	block, err := aes.NewCipher(derive("mobilityfund login flow"))
+	aead := func(purpose string) (cipher.AEAD, error) {
+		block, err := aes.NewCipher(derive(purpose))
+		if err != nil {
+			return nil, err
+		}
+		return cipher.NewGCM(block)
+	}
+	flow, err := aead("mobilityfund login flow")
 	if err != nil {
 		return sessionKeys{}, err
 	}
-	aead, err := cipher.NewGCM(block)
+	tokens, err := aead("mobilityfund provider tokens")
 	if err != nil {
 		return sessionKeys{}, err
 	}
-	return sessionKeys{id: derive("mobilityfund session id"), flow: aead}, nil
+	return sessionKeys{id: derive("mobilityfund session id"), flow: flow, tokens: tokens}, nil
 }
 
 // randomToken returns 256 random bits as text.

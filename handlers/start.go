@@ -23,15 +23,15 @@ func (h *Handler) showStartPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	budgets, err := h.store.Budgets(ctx, calls)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	now := h.store.Now()
 	var open, closed []callSummary
 	for _, call := range calls {
-		b, err := h.store.BudgetOf(ctx, &call)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		s := callSummary{Call: call, Budget: b, Open: call.OpenAt(now)}
+		s := callSummary{Call: call, Budget: budgets[call.ID], Open: call.OpenAt(now)}
 		if s.Open {
 			open = append(open, s)
 		} else {

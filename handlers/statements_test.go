@@ -2,7 +2,9 @@ package handlers_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -69,19 +71,27 @@ func TestStatementsPerPageConstant(t *testing.T) {
 		if err != nil || len(rows) == 0 {
 			t.Fatalf("demo applications: %v", err)
 		}
-		pages := []string{"/applications/" + itoa(rows[0].ID), "/applications", "/applications?page=2", "/applications?q=Generated"}
+		// "next page" is the list's next page, found by the cursor of
+		// the first page's Next link.
+		pages := []string{"/applications/" + itoa(rows[0].ID), "/applications", "next page", "/applications?q=Generated",
+			"/tasks", "/"}
 		stmts := dbtest.CountStatements(t, s)
 		measure := func() map[string]int64 {
 			out := map[string]int64{}
 			for _, p := range pages {
+				path := p
+				if p == "next page" {
+					path = nextLink(t, c.get("/applications?sort=title").body)
+				}
 				stmts.Reset()
-				if r := c.get(p); r.status != http.StatusOK {
-					t.Fatalf("GET %s: %d", p, r.status)
+				if r := c.get(path); r.status != http.StatusOK {
+					t.Fatalf("GET %s: %d", path, r.status)
 				}
 				out[p] = stmts.N()
 			}
 			return out
 		}
+		addApplications(t, s, 30) // enough for a second page
 		few := measure()
 		addApplications(t, s, 1000)
 		many := measure()
@@ -95,4 +105,16 @@ func TestStatementsPerPageConstant(t *testing.T) {
 			t.Logf("GET %s: %d statements on %s", p, many[p], s.Dialect())
 		}
 	})
+}
+
+var nextRel = regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+
+// nextLink is the href of the page's rel="next" link.
+func nextLink(t *testing.T, body string) string {
+	t.Helper()
+	m := nextRel.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the list has no next page link")
+	}
+	return html.UnescapeString(m[1])
 }

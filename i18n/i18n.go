@@ -28,6 +28,8 @@ var Languages = []string{"sv", "en"}
 type Bundle struct {
 	b   *goi18n.Bundle
 	ids map[string][]string // language → message ids
+	// zone is the university's time zone, in which dates are written.
+	zone *time.Location
 }
 
 // New loads the embedded message files, locales/AREA.LANG.toml: one file
@@ -36,7 +38,7 @@ type Bundle struct {
 func New() (*Bundle, error) {
 	b := goi18n.NewBundle(language.Swedish)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	out := &Bundle{b: b, ids: map[string][]string{}}
+	out := &Bundle{b: b, ids: map[string][]string{}, zone: stockholm}
 	for _, lang := range Languages {
 		files, err := fs.Glob(localeFS, "locales/*."+lang+".toml")
 		if err != nil {
@@ -63,6 +65,14 @@ func New() (*Bundle, error) {
 		sort.Strings(out.ids[lang])
 	}
 	return out, nil
+}
+
+// SetZone sets the time zone dates are written in (TIME_ZONE; the
+// default is Europe/Stockholm). Call it before the bundle is used.
+func (b *Bundle) SetZone(loc *time.Location) {
+	if loc != nil {
+		b.zone = loc
+	}
 }
 
 // IDs returns the message ids defined for lang, sorted.
@@ -132,23 +142,24 @@ func (l *Localizer) Money(ore int64) string { return money.Format(ore, l.Lang) }
 // MoneyInput formats an amount for a form field so that it parses back.
 func (l *Localizer) MoneyInput(ore int64) string { return money.FormatPlain(ore, l.Lang) }
 
-// Date formats a date as ISO 8601 (2026-03-31) in Swedish time, the form
+// Date formats a date as ISO 8601 (2026-03-31) in the university's time, the form
 // Swedish public bodies write and English readers parse unambiguously.
 func (l *Localizer) Date(t any) string {
 	tt, ok := asTime(t)
 	if !ok {
 		return "–"
 	}
-	return tt.In(stockholm).Format("2006-01-02")
+	return tt.In(l.b.zone).Format("2006-01-02")
 }
 
-// DateTime formats a moment as "2026-03-31 14:05" in Swedish time.
+// DateTime formats a moment as "2026-03-31 14:05" in the university's
+// time.
 func (l *Localizer) DateTime(t any) string {
 	tt, ok := asTime(t)
 	if !ok {
 		return "–"
 	}
-	return tt.In(stockholm).Format("2006-01-02 15:04")
+	return tt.In(l.b.zone).Format("2006-01-02 15:04")
 }
 
 func asTime(t any) (time.Time, bool) {
@@ -164,6 +175,7 @@ func asTime(t any) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// stockholm is the default zone, that of the first university.
 var stockholm = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {

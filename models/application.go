@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"mobilityfund/workflow"
 )
 
@@ -59,6 +61,9 @@ type Application struct {
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DeletedAt marks a draft its applicants deleted: gorm leaves it out
+	// of every query on the model, and the audit trail keeps it.
+	DeletedAt gorm.DeletedAt
 }
 
 // StudyLevels are the target levels an application can name, in order.

@@ -9,20 +9,33 @@ import (
 
 // Call is a call for applications with a budget, within one plan.
 type Call struct {
-	ID                  int64
-	PlanID              int64
-	Code                string
-	TitleSV             string `gorm:"column:title_sv"`
-	TitleEN             string `gorm:"column:title_en"`
-	DescriptionSV       string `gorm:"column:description_sv"`
-	DescriptionEN       string `gorm:"column:description_en"`
-	BudgetOre           int64
-	OpensAt             time.Time
-	DeadlineAt          time.Time
-	ReportDueOn         time.Time
+	ID            int64
+	PlanID        int64
+	Code          string
+	TitleSV       string `gorm:"column:title_sv"`
+	TitleEN       string `gorm:"column:title_en"`
+	DescriptionSV string `gorm:"column:description_sv"`
+	DescriptionEN string `gorm:"column:description_en"`
+	BudgetOre     int64
+	OpensAt       time.Time
+	DeadlineAt    time.Time
+	ReportDueOn   time.Time
+	// DecisionOn is the day decisions are planned for, when set.
+	DecisionOn          *time.Time
 	EndorsementRequired bool
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// MaxAmountOre is the most one application may ask for; 0: no
+	// maximum.
+	MaxAmountOre int64
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// CallActivity names a plan activity a call funds. A call without rows
+// funds every activity of its plan that is not retired.
+type CallActivity struct {
+	CallID     int64 `gorm:"primaryKey;autoIncrement:false"`
+	ActivityID int64 `gorm:"primaryKey;autoIncrement:false"`
 }
 
 // OpenAt reports whether applications may be submitted at t.
@@ -82,14 +95,11 @@ func requestedStates() []string {
 	return out
 }
 
-// BudgetOf sums a call's money in SQL, in one statement.
+// BudgetOf sums a call's money from the kept totals, in one statement
+// that reads a few rows per unit and state of the call.
 func (s *Store) BudgetOf(ctx context.Context, call *Call) (Budget, error) {
 	b := Budget{BudgetOre: call.BudgetOre}
-	err := s.conn(ctx).Model(&Application{}).
-		Select("COALESCE(SUM(CASE WHEN state IN ? THEN granted_ore - returned_ore ELSE 0 END), 0) AS committed_ore, "+
-			"COALESCE(SUM(CASE WHEN state IN ? THEN spent_ore ELSE 0 END), 0) AS spent_ore, "+
-			"COALESCE(SUM(CASE WHEN state IN ? THEN requested_ore ELSE 0 END), 0) AS requested_ore",
-			moneyStates(), moneyStates(), requestedStates()).
+	err := s.conn(ctx).Table("application_totals").Select(budgetSelect, moneyStates(), moneyStates(), requestedStates()).
 		Where("call_id = ?", call.ID).Scan(&b).Error
 	b.BudgetOre = call.BudgetOre
 	return b, err
@@ -100,7 +110,7 @@ func (s *Store) BudgetOf(ctx context.Context, call *Call) (Budget, error) {
 // the answer decides a grant.
 func (s *Store) committedOre(ctx context.Context, callID int64) (int64, error) {
 	var sum int64
-	err := s.conn(ctx).Model(&Application{}).Select("COALESCE(SUM(granted_ore - returned_ore), 0)").
+	err := s.conn(ctx).Table("application_totals").Select("CAST(COALESCE(SUM(granted_ore - returned_ore), 0) AS BIGINT)").
 		Where("call_id = ? AND state IN ?", callID, moneyStates()).Scan(&sum).Error
 	return sum, err
 }

@@ -44,6 +44,9 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	now     func() time.Time
+	// zone is the university's time zone (TIME_ZONE): the calendar of
+	// every date, deadline and year the store reckons.
+	zone *time.Location
 }
 
 // Open connects to the database named by url: empty for the default SQLite
@@ -94,10 +97,14 @@ func Open(url string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(4)
 		sqlDB.SetMaxIdleConns(4)
 	} else {
+		// Idle = open: under load a pool that keeps fewer idle than it
+		// opens closes and reopens PostgreSQL sessions (each a process
+		// fork) many times a second.
 		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	return &Store{db: db, dialect: dialect, now: cfg.NowFunc}, nil
+	return &Store{db: db, dialect: dialect, now: cfg.NowFunc, zone: defaultZone()}, nil
 }
 
 func sqliteDSN(path string) string {
@@ -126,6 +133,36 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // Now is the store's current time in UTC.
 func (s *Store) Now() time.Time { return s.now() }
+
+// SetZone sets the university's time zone; main sets TIME_ZONE's before
+// the store is used. The default is Europe/Stockholm.
+func (s *Store) SetZone(loc *time.Location) {
+	if loc != nil {
+		s.zone = loc
+	}
+}
+
+// Zone is the university's time zone.
+func (s *Store) Zone() *time.Location { return s.zone }
+
+// YearOf is the calendar year of t in the university's time zone: a call
+// that opens at midnight on 1 January Swedish time is of that year,
+// although it is still the previous year in UTC.
+func (s *Store) YearOf(t time.Time) int { return t.In(s.zone).Year() }
+
+// yearStart is midnight on 1 January of year in the university's time
+// zone.
+func (s *Store) yearStart(year int) time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, s.zone) }
+
+// defaultZone is Europe/Stockholm, the zone of the first university;
+// time/tzdata in main makes it available on machines without zoneinfo.
+func defaultZone() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
 
 // Close releases the connection pool.
 func (s *Store) Close() error {
@@ -260,6 +297,6 @@ func Tables() []any {
 		&Report{},
 		&FinanceSettings{}, &FinanceBatch{}, &FinanceBatchLine{},
 		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{},
-		&auditRedactionPermit{},
+		&CallActivity{}, &auditRedactionPermit{}, &ApplicationTotal{},
 	}
 }

@@ -137,7 +137,7 @@ func (s *Store) recordDecision(ctx context.Context, f decisionFacts) (*Decision,
 	docs := make([]DecisionDocument, 0, 2)
 	for _, lang := range []string{"sv", "en"} {
 		doc := document.Decision{Kind: kind, University: settings.University(lang), Fund: settings.Fund(lang),
-			Ref: d.DecisionRef, DecidedAt: d.DecidedAt, Zone: reminderZone,
+			Ref: d.DecisionRef, DecidedAt: d.DecidedAt, Zone: s.zone,
 			Application: app.Number(), Title: app.Title, Unit: unit.Name(lang), Contact: contact.Contact,
 			Call: Text(lang, call.TitleSV, call.TitleEN), Plan: Text(lang, head.PlanSV, head.PlanEN),
 			PeriodStart: deref(app.PeriodStart), PeriodEnd: deref(app.PeriodEnd),

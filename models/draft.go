@@ -144,8 +144,10 @@ func (s *Store) CreateDraft(ctx context.Context, actor *Actor, callID int64, d D
 		if err != nil {
 			return err
 		}
-		if _, ok := chart.Unit(d.UnitID); !ok {
+		if u, ok := chart.Unit(d.UnitID); !ok {
 			return &workflow.ValidationError{Fields: map[string]string{"unit": "error.invalid_choice"}}
+		} else if u.ClosedAt != nil {
+			return &workflow.ValidationError{Fields: map[string]string{"unit": MsgUnitClosed}}
 		}
 		if !workflow.MayApplyFor(actor.Workflow, chart.Path(d.UnitID)) {
 			return workflow.ErrForbidden
@@ -188,6 +190,9 @@ func (s *Store) SaveDraft(ctx context.Context, id int64, version int, actor *Act
 		if d.UnitID != app.UnitID {
 			if _, ok := chart.Unit(d.UnitID); !ok || !workflow.MayApplyFor(actor.Workflow, chart.Path(d.UnitID)) {
 				return &workflow.ValidationError{Fields: map[string]string{"unit": "error.invalid_choice"}}
+			}
+			if u, _ := chart.Unit(d.UnitID); u.ClosedAt != nil {
+				return &workflow.ValidationError{Fields: map[string]string{"unit": MsgUnitClosed}}
 			}
 		}
 		var call Call

@@ -114,15 +114,12 @@ func (e *MissingCostCentreError) Error() string {
 	return "no cost centre for " + strings.Join(e.Units, ", ")
 }
 
-// civilDate is t's calendar day in Stockholm, as midnight UTC, the way
-// DATE columns keep it on both databases.
-func civilDate(t time.Time) time.Time {
-	y, m, d := t.In(stockholmTZ).Date()
+// civilDate is t's calendar day in the university's time zone, as
+// midnight UTC, the way DATE columns keep it on both databases.
+func (s *Store) civilDate(t time.Time) time.Time {
+	y, m, d := t.In(s.zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
-
-// stockholmTZ is the time zone of the university's dates.
-var stockholmTZ = stockholm()
 
 func canFinance(a *Actor) bool { return a.Has(workflow.RoleFinance) }
 

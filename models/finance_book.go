@@ -79,7 +79,7 @@ func (s *Store) BookFinanceBatch(ctx context.Context, actor *Actor, id int64, ve
 		if err != nil {
 			return err
 		}
-		date := civilDate(in.VoucherDate)
+		date := s.civilDate(in.VoucherDate)
 		b.BookedSeries, b.VoucherNumber = in.VoucherSeries, in.VoucherNumber
 		comment := "Verifikation " + b.Voucher() + " " + date.Format(time.DateOnly) +
 			" (batch " + strconv.FormatInt(id, 10) + ")"

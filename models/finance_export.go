@@ -126,10 +126,10 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor, in BatchIn
 			return ErrFinanceSettingsIncomplete
 		}
 		now := s.now()
-		today := civilDate(now)
+		today := s.civilDate(now)
 		date := today
 		if !in.AccountingDate.IsZero() {
-			date = civilDate(in.AccountingDate)
+			date = s.civilDate(in.AccountingDate)
 		}
 		if err := checkAccountingDate(&set, date, today); err != nil {
 			return err
@@ -314,7 +314,7 @@ func (s *Store) eachPending(ctx context.Context, set *FinanceSettings, batch int
 				CostCentre: costCentreOf(chart, r.UnitID), ProjectCode: unit.ProjectCode, ProjectName: unit.ProjectName,
 				Activities: labels[r.ID], AmountOre: amount}
 			if date != nil {
-				d := civilDate(*date)
+				d := s.civilDate(*date)
 				l.DecisionDate = &d
 			}
 			l.VoucherText = strings.NewReplacer("{application}", l.Reference, "{decision}", l.DecisionRef,

@@ -135,8 +135,7 @@ func (s *Store) followupBase(ctx context.Context, f FollowupFilter) (*gorm.DB, e
 		q = q.Where("a.call_id = ?", f.CallID)
 	}
 	if f.Year != 0 {
-		from := time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC)
-		q = q.Where("c.opens_at >= ? AND c.opens_at < ?", from, from.AddDate(1, 0, 0))
+		q = q.Where("c.opens_at >= ? AND c.opens_at < ?", s.yearStart(f.Year).UTC(), s.yearStart(f.Year+1).UTC())
 	}
 	units := f.Scope.UnitIDs
 	if f.UnitID != 0 {
@@ -211,13 +210,26 @@ type MonthSums struct {
 	ReturnedOre int64
 }
 
-// monthOf is the SQL for a timestamp's "YYYY-MM"; SQLite stores
-// timestamps as UTC text that starts with it.
-func (s *Store) monthOf(col string) string {
+// hourOf is the SQL for a timestamp's UTC hour, "YYYY-MM-DD HH"; SQLite
+// stores timestamps as UTC text that starts with it. Sums are grouped by
+// the UTC hour and the hours are put in months of the university's time
+// zone in Go: SQLite knows no time zones, and a month there begins at
+// 22:00 or 23:00 UTC, never inside an hour.
+func (s *Store) hourOf(col string) string {
 	if s.dialect == Postgres {
-		return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM')"
+		return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
 	}
-	return "substr(" + col + ", 1, 7)"
+	return "substr(" + col + ", 1, 13)"
+}
+
+// localMonth turns a UTC hour from hourOf into the month ("2026-03") it
+// falls in, in the university's time zone.
+func (s *Store) localMonth(hour string) string {
+	t, err := time.Parse("2006-01-02 15", hour)
+	if err != nil {
+		return hour
+	}
+	return t.In(s.zone).Format("2006-01")
 }
 
 // FollowupMonths sums the pot's movements by month, in month order. It
@@ -248,20 +260,24 @@ func (s *Store) FollowupMonths(ctx context.Context, f FollowupFilter) ([]MonthSu
 		if qq.join != "" {
 			q = q.Joins(qq.join)
 		}
-		month := s.monthOf(qq.month)
+		hour := s.hourOf(qq.month)
 		var parts []part
-		err = q.Where(qq.where).Select(month + " AS month, CAST(COALESCE(SUM(" + qq.sum + "), 0) AS BIGINT) AS ore").
-			Group(month).Scan(&parts).Error
+		err = q.Where(qq.where).Select(hour + " AS month, CAST(COALESCE(SUM(" + qq.sum + "), 0) AS BIGINT) AS ore").
+			Group(hour).Scan(&parts).Error
 		if err != nil {
 			return nil, err
 		}
+		sums := map[string]int64{}
 		for _, p := range parts {
-			m := byMonth[p.Month]
+			sums[s.localMonth(p.Month)] += p.Ore
+		}
+		for month, ore := range sums {
+			m := byMonth[month]
 			if m == nil {
-				m = &MonthSums{Month: p.Month}
-				byMonth[p.Month] = m
+				m = &MonthSums{Month: month}
+				byMonth[month] = m
 			}
-			qq.into(m, p.Ore)
+			qq.into(m, ore)
 		}
 	}
 	out := make([]MonthSums, 0, len(byMonth))
@@ -280,8 +296,7 @@ func (s *Store) FollowupCalls(ctx context.Context, f FollowupFilter) ([]Call, in
 		q = q.Where("id = ?", f.CallID)
 	}
 	if f.Year != 0 {
-		from := time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC)
-		q = q.Where("opens_at >= ? AND opens_at < ?", from, from.AddDate(1, 0, 0))
+		q = q.Where("opens_at >= ? AND opens_at < ?", s.yearStart(f.Year).UTC(), s.yearStart(f.Year+1).UTC())
 	}
 	var calls []Call
 	if err := q.Order("opens_at, id").Find(&calls).Error; err != nil {

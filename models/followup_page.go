@@ -115,7 +115,7 @@ func (s *Store) Followup(ctx context.Context, actor *Actor, q FollowupQuery) (*F
 	d.UnitRows, d.Faculties = unitRows(org, sums[ByUnit])
 	callByID := byKey(sums[ByCall])
 	for _, call := range calls {
-		d.CallRows = append(d.CallRows, FollowupCallRow{Call: call, Year: call.OpensAt.Year(), Sums: callByID[call.ID]})
+		d.CallRows = append(d.CallRows, FollowupCallRow{Call: call, Year: s.YearOf(call.OpensAt), Sums: callByID[call.ID]})
 	}
 	// The plan's order: Ja, Delvis, –.
 	for _, key := range []Neolaia{NeolaiaYes, NeolaiaPartly, NeolaiaNone} {

@@ -35,6 +35,14 @@ type NoticePayload struct {
 	// contact person that the mail is addressed to them first.
 	Contact   string `json:"contact,omitempty"`
 	ContactID int64  `json:"contact_id,omitempty"`
+	// Person, PersonID, Role, Unit and the dates describe a change to a
+	// privileged role: whose, which, where and when (role_notice.go).
+	Person    string `json:"person,omitempty"`
+	PersonID  int64  `json:"person_id,omitempty"`
+	Role      string `json:"role,omitempty"`
+	Unit      string `json:"unit,omitempty"`
+	ValidFrom string `json:"valid_from,omitempty"`
+	ValidTo   string `json:"valid_to,omitempty"`
 }
 
 // Notice decodes the row's payload. It returns an error for a payload that
@@ -76,7 +84,11 @@ func (s *Store) enqueue(ctx context.Context, at time.Time, out []outgoing) (int,
 			}
 			seen[key] = true
 			uid, aid := u.ID, o.AppID
-			rows = append(rows, OutboxMessage{Event: o.Event, ApplicationID: &aid, RecipientID: &uid,
+			var app *int64
+			if aid != 0 { // a notice about a person, not an application
+				app = &aid
+			}
+			rows = append(rows, OutboxMessage{Event: o.Event, ApplicationID: app, RecipientID: &uid,
 				RecipientEmail: u.Email, Language: u.Language, Payload: string(payload), DedupeKey: &key,
 				Status: OutboxPending, NextAttemptAt: at, CreatedAt: at})
 		}

@@ -55,8 +55,10 @@ type PseudonymResult struct {
 
 // ErrNotPseudonymisable is returned by Pseudonymise for a person whom the
 // retention rule does not reach (any longer): already pseudonymised,
-// active since the cut-off, holding a role or named on an open application.
-var ErrNotPseudonymisable = errors.New("person is not to be pseudonymised")
+// active since the cut-off, holding a role or named on an open
+// application. It unwraps to ErrStale: the list it came from is out of
+// date.
+var ErrNotPseudonymisable = fmt.Errorf("person is not to be pseudonymised: %w", ErrStale)
 
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("dry run")

@@ -82,7 +82,7 @@ func (s *Store) MarkRegistered(ctx context.Context, actor *Actor, id int64) erro
 
 // DecisionDay is the calendar day of a decision in the university's time
 // zone, as midnight UTC: how the register and its export write it.
-func DecisionDay(t time.Time) time.Time {
-	y, m, d := t.In(reminderZone).Date()
+func (s *Store) DecisionDay(t time.Time) time.Time {
+	y, m, d := t.In(s.zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

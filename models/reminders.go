@@ -83,7 +83,7 @@ func (s *Store) queueReminderBatch(ctx context.Context, r workflow.ReminderRules
 		if t, ok := ready[app.ID]; ok {
 			w.ReadySince = t
 		}
-		if rem, ok := workflow.DueReminder(w, r, now, reminderZone); ok {
+		if rem, ok := workflow.DueReminder(w, r, now, s.zone); ok {
 			dues = append(dues, due{app, rem})
 			authors = append(authors, app.CreatedBy)
 		}
@@ -134,12 +134,3 @@ func (s *Store) callsByID(ctx context.Context, apps []Application) (map[int64]*C
 	}
 	return out, nil
 }
-
-// reminderZone is the time zone whose calendar days reminders count.
-var reminderZone = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()

@@ -112,6 +112,10 @@ func (s *Store) syncGroupGrants(ctx context.Context, userID int64, groups []stri
 			if err := s.auditGrant(ctx, g.ID, nil, "revoke", "no longer in group "+g.FromGroup, now); err != nil {
 				return nil, err
 			}
+			g.RevokedAt = &now
+			if err := s.queueRoleNotice(ctx, nil, g, workflow.EventRoleRevoked, now); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for _, k := range order {
@@ -127,6 +131,9 @@ func (s *Store) syncGroupGrants(ctx context.Context, userID int64, groups []stri
 			return nil, err
 		}
 		if err := s.auditGrant(ctx, g.ID, nil, "grant", "group "+g.FromGroup, now); err != nil {
+			return nil, err
+		}
+		if err := s.queueRoleNotice(ctx, nil, g, workflow.EventRoleGranted, now); err != nil {
 			return nil, err
 		}
 	}
@@ -239,7 +246,9 @@ const (
 	MsgGrantOwnRoles   = "roles.err.own_roles"
 )
 
-// GrantRole gives a person a role, audited, in one transaction. It returns
+// GrantRole gives a person a role, audited, in one transaction; a
+// privileged role (workflow.Privileged) is mailed to the other
+// administrators. It returns
 // workflow.ErrForbidden unless by is an administrator, a NotFoundError for
 // an unknown person, and a *workflow.ValidationError (fields role, unit_id,
 // valid_from, valid_to) for administrators granting themselves a role, an
@@ -303,7 +312,10 @@ func (s *Store) GrantRole(ctx context.Context, by *Actor, userID int64, in Grant
 		if err := tx.Create(&g).Error; err != nil {
 			return err
 		}
-		return s.auditGrant(ctx, g.ID, &by.User.ID, "grant", grantSummary(g), now)
+		if err := s.auditGrant(ctx, g.ID, &by.User.ID, "grant", grantSummary(g), now); err != nil {
+			return err
+		}
+		return s.queueRoleNotice(ctx, &by.User.ID, g, workflow.EventRoleGranted, now)
 	})
 	if err != nil {
 		return nil, err
@@ -338,7 +350,7 @@ func grantSummary(g RoleGrant) string {
 }
 
 // RevokeGrant ends person userID's grant grantID now, audited, in one
-// transaction. It returns workflow.ErrForbidden unless by is an
+// transaction; a privileged role is mailed to the other administrators. It returns workflow.ErrForbidden unless by is an
 // administrator, a NotFoundError when the grant is not that person's,
 // ErrGrantEnded when it has already ended, and a *workflow.ValidationError
 // (field grant) when administrators would revoke a role of their own.
@@ -367,7 +379,10 @@ func (s *Store) RevokeGrant(ctx context.Context, by *Actor, userID, grantID int6
 			return ErrGrantEnded
 		}
 		g.RevokedAt = &now
-		return s.auditGrant(ctx, g.ID, &by.User.ID, "revoke", grantSummary(g), now)
+		if err := s.auditGrant(ctx, g.ID, &by.User.ID, "revoke", grantSummary(g), now); err != nil {
+			return err
+		}
+		return s.queueRoleNotice(ctx, &by.User.ID, g, workflow.EventRoleRevoked, now)
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -167,7 +168,25 @@ var demoApplications = []demoApplication{
 // and applications in different states, each brought there through the
 // workflow so that its audit trail is real. It does nothing when the demo
 // units exist already, and it sends no mail for what it does.
+//
+// It holds the migrations' lock: replicas starting together seed once,
+// and the units go in through the org chart's import, as an
+// administrator's file would.
 func (s *Store) SeedDemo(ctx context.Context) error {
+	return s.withMigrationLock(ctx, func(*sql.DB) error { return s.seedDemo(ctx) })
+}
+
+// DemoOrgChart is the demo university's org chart as import rows.
+func DemoOrgChart() []UnitRow {
+	rows := make([]UnitRow, 0, len(demoUnits))
+	for i, d := range demoUnits {
+		rows = append(rows, UnitRow{Row: i + 2, UnitInput: UnitInput{Code: d.code, NameSV: d.sv, NameEN: d.en, Kind: d.kind,
+			Parent: d.parent, CostCentre: d.costCentre, ProjectCode: d.project, ProjectName: demoProjectNames[d.project]}})
+	}
+	return rows
+}
+
+func (s *Store) seedDemo(ctx context.Context) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		tx := s.conn(ctx)
 		var n int64
@@ -175,18 +194,20 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			return err
 		}
 		now := s.now()
+		changes, err := s.importOrgChart(ctx, nil, DemoOrgChart(), true)
+		if err != nil {
+			return fmt.Errorf("demo org chart: %w", err)
+		}
 		units := map[string]int64{}
-		for _, d := range demoUnits {
-			u := OrgUnit{Code: d.code, NameSV: d.sv, NameEN: d.en, Kind: d.kind, CostCentre: d.costCentre,
-				ProjectCode: d.project, ProjectName: demoProjectNames[d.project], CreatedAt: now, UpdatedAt: now}
-			if d.parent != "" {
-				p := units[d.parent]
-				u.ParentID = &p
-			}
-			if err := tx.Create(&u).Error; err != nil {
-				return err
-			}
-			units[d.code] = u.ID
+		chart, err := s.OrgChart(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range chart.Units {
+			units[u.Code] = u.ID
+		}
+		if len(changes) != len(demoUnits) {
+			return fmt.Errorf("demo org chart: %d units imported, want %d", len(changes), len(demoUnits))
 		}
 		people := map[string]*Actor{}
 		for _, d := range demoPeople {
@@ -246,7 +267,7 @@ func (s *Store) seedDemoApplications(ctx context.Context, units map[string]int64
 	// Steps happen a month after the call opened, so that the demo
 	// works whatever today's date is.
 	when := call.OpensAt.AddDate(0, 1, 0)
-	year := call.DeadlineAt.Year()
+	year := s.YearOf(call.DeadlineAt)
 	start := time.Date(year, 9, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(year+1, 6, 30, 0, 0, 0, 0, time.UTC)
 	var ids []int64

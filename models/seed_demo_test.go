@@ -99,9 +99,10 @@ func TestSeedDemo(t *testing.T) {
 		if err := s.DB().Model(&models.AuditEvent{}).Count(&audit).Error; err != nil {
 			t.Fatal(err)
 		}
-		// 6 creations and 15 steps.
-		if audit != 21 {
-			t.Errorf("audit events = %d, want 21", audit)
+		// The 2026 call and the 15 units go in as anyone's would, audited;
+		// then 6 creations and 15 steps.
+		if audit != 37 {
+			t.Errorf("audit events = %d, want 37", audit)
 		}
 		if err := s.DB().Model(&models.OutboxMessage{}).Count(&outbox).Error; err != nil {
 			t.Fatal(err)

@@ -92,14 +92,6 @@ func ParseSeed(raw []byte) (SeedData, error) {
 	return d, nil
 }
 
-func stockholm() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
 // SeedPlan loads the university's plans and calls (seed/university.json)
 // that are not there yet. Migrate calls it; it is safe to call again.
 func (s *Store) SeedPlan(ctx context.Context) error {
@@ -151,7 +143,7 @@ func (s *Store) insertSeedCall(ctx context.Context, c SeedCall, planIDs map[stri
 		}
 		planID = plan.ID
 	}
-	loc := stockholm()
+	loc := s.zone
 	opens, err := time.ParseInLocation("2006-01-02T15:04", c.OpensAt, loc)
 	if err != nil {
 		return fmt.Errorf("opens_at: %w", err)
@@ -164,14 +156,16 @@ func (s *Store) insertSeedCall(ctx context.Context, c SeedCall, planIDs map[stri
 	if err != nil {
 		return fmt.Errorf("report_due_on: %w", err)
 	}
-	return tx.Create(&Call{
+	// A seeded call goes in as any call made on the calls page does.
+	_, err = s.insertCall(ctx, nil, CallInput{
 		PlanID: planID, Code: c.Code,
 		TitleSV: c.TitleSV, TitleEN: c.TitleEN,
 		DescriptionSV: c.DescriptionSV, DescriptionEN: c.DescriptionEN,
 		BudgetOre: c.BudgetKr * 100,
 		OpensAt:   opens.UTC(), DeadlineAt: deadline.UTC(), ReportDueOn: due,
 		EndorsementRequired: c.EndorsementRequired,
-	}).Error
+	})
+	return err
 }
 
 func (s *Store) insertSeedPlan(ctx context.Context, p SeedPlan) (Plan, error) {

@@ -191,7 +191,8 @@ func (g *synthetic) application(r *callRows, id, callID int64, year int, opens, 
 	}
 	unit := pick(rng, g.units)
 	author := pick(rng, g.byUnit[unit.ID])
-	created := opens.Add(time.Duration(rng.Int64N(int64(deadline.Sub(opens)))))
+	// Whole seconds, as the application stores them (microseconds at most).
+	created := opens.Add(time.Duration(rng.Int64N(int64(deadline.Sub(opens))))).Truncate(time.Second)
 	if created.After(g.now) {
 		created = g.now.Add(-time.Hour)
 	}

@@ -34,6 +34,12 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+	// ProviderToken is the provider's tokens of the sign-in (refresh and
+	// access token), sealed by the web layer; "" when there are none.
+	// GroupsCheckedAt is when the person's groups were last read from
+	// the provider (at sign-in, then by RefreshGroups).
+	ProviderToken   string
+	GroupsCheckedAt *time.Time
 }
 
 // expiredAt reports whether the session has ended at now, by either
@@ -48,9 +54,14 @@ func (s Session) expiredAt(now time.Time) bool {
 // sessions of everyone are cleared on the way, and the sign-in is in the
 // audit trail. It returns database errors only.
 func (s *Store) StartSession(ctx context.Context, userID int64, hash, replace []byte, idToken string) (*Session, error) {
+	return s.startSession(ctx, &Session{TokenHash: hash, UserID: userID, IDToken: idToken}, replace)
+}
+
+// startSession is StartSession with the session's fields given.
+func (s *Store) startSession(ctx context.Context, sess *Session, replace []byte) (*Session, error) {
 	now := s.now()
-	sess := &Session{TokenHash: hash, UserID: userID, IDToken: idToken,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime)}
+	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = now, now, now.Add(SessionLifetime)
+	idToken := sess.IDToken
 	err := s.WithTx(ctx, func(ctx context.Context) error {
 		tx := s.conn(ctx)
 		if len(replace) > 0 {
@@ -152,6 +163,9 @@ type Identity struct {
 	// it does, UnitCode ("" for none) replaces the membership.
 	UnitClaim bool
 	UnitCode  string
+	// ProviderToken, when not empty, is kept with the session (sealed
+	// provider tokens) so that the groups can be read again later.
+	ProviderToken string
 }
 
 // SignInResult is what a sign-in did.
@@ -230,7 +244,8 @@ func (s *Store) signIn(ctx context.Context, id Identity, rules []GroupRole, hash
 		}
 		res.UnknownUnits = append(res.UnknownUnits, unknown...)
 		res.User = &u
-		res.Session, err = s.StartSession(ctx, u.ID, hash, replace, rawIDToken)
+		sess := &Session{TokenHash: hash, UserID: u.ID, IDToken: rawIDToken, ProviderToken: id.ProviderToken, GroupsCheckedAt: &now}
+		res.Session, err = s.startSession(ctx, sess, replace)
 		return err
 	})
 	if err != nil {

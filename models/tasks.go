@@ -2,7 +2,11 @@ package models
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"mobilityfund/workflow"
 )
@@ -13,40 +17,216 @@ type Task struct {
 	Actions []workflow.Action
 }
 
-// Tasks lists the applications that wait for the actor, oldest change
-// first: what their roles let them do next, leaving out applications they
-// may not handle because of a conflict of interest.
-func (s *Store) Tasks(ctx context.Context, actor *Actor) ([]Task, error) {
+// TaskGroup is what waits for the actor under one action (endorse,
+// assess, grant, …): how many applications, and one page of them, oldest
+// change first.
+type TaskGroup struct {
+	Action workflow.Action
+	Count  int64
+	Tasks  []Task
+	// Next is the cursor of the group's next page; "" on the last one.
+	Next string
+}
+
+// TaskPageSize is how many tasks a group shows per page.
+const TaskPageSize = 25
+
+// taskCell is the applications of one call, unit and state, which all
+// wait for the same actions of one actor: the rules look at an
+// application's state, unit and call (and a submission at its deadline
+// extension), never at who wrote it.
+type taskCell struct {
+	callID, unitID int64
+	state          workflow.State
+	count          int64
+	actions        []workflow.Action
+	// extended is set for drafts that wait for the actor only when their
+	// deadline was extended past now (the call's has passed).
+	extended bool
+}
+
+// TaskGroups lists what waits for the actor, one group per action, each
+// with its count and first page; with only set, just that group, on the
+// page after the row the cursor after names. It reads the kept totals
+// for the calls, units and states that wait for the actor, asks the rules
+// once per such cell, and then reads one page per group: the statements
+// do not grow with the number of applications. It returns ErrBadCursor
+// for a cursor it did not give.
+func (s *Store) TaskGroups(ctx context.Context, actor *Actor, only workflow.Action, after string) ([]TaskGroup, error) {
+	cells, err := s.taskCells(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	var out []TaskGroup
+	for _, action := range workflow.TaskActions() {
+		if only != "" && action != only {
+			continue
+		}
+		var group []taskCell
+		for _, c := range cells {
+			if len(c.actions) > 0 && c.actions[0] == action {
+				group = append(group, c)
+			}
+		}
+		if len(group) == 0 {
+			continue
+		}
+		g, err := s.taskGroup(ctx, action, group, after)
+		if err != nil {
+			return nil, err
+		}
+		if g.Count > 0 {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// taskCells asks the rules what the actor may do on each call, unit and
+// state that has unsettled applications.
+func (s *Store) taskCells(ctx context.Context, actor *Actor) ([]taskCell, error) {
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.Applications(ctx, workflow.VisibilityOf(actor.Workflow, chart), ApplicationFilter{Sort: "updated"})
+	calls, err := s.Calls(ctx)
 	if err != nil {
 		return nil, err
 	}
-	calls := map[int64]workflow.Call{}
-	now := s.now()
-	var out []Task
-	for _, r := range rows {
-		if workflow.Settled(r.State) {
-			continue
-		}
-		call, ok := calls[r.CallID]
-		if !ok {
-			c, err := s.CallByID(ctx, r.CallID)
-			if err != nil {
-				return nil, err
-			}
-			call = workflowCall(c)
-			calls[r.CallID] = call
-		}
-		app := workflow.Application{ID: r.ID, State: r.State, UnitID: r.UnitID, UnitPath: chart.Path(r.UnitID),
-			CreatedBy: r.CreatedBy, DeadlineExtendedTo: deref(r.DeadlineExtendedTo)}
-		if acts := workflow.Tasks(app, call, actor.Workflow, now); len(acts) > 0 {
-			out = append(out, Task{ApplicationRow: r, Actions: acts})
+	byID := make(map[int64]workflow.Call, len(calls))
+	for i := range calls {
+		byID[calls[i].ID] = workflowCall(&calls[i])
+	}
+	var settled []string
+	for _, st := range workflow.States() {
+		if workflow.Settled(st) {
+			settled = append(settled, string(st))
 		}
 	}
+	var rows []struct {
+		CallID, UnitID int64
+		State          workflow.State
+		N              int64
+	}
+	err = s.conn(ctx).Table("application_totals").Select("call_id, unit_id, state, CAST(SUM(applications) AS BIGINT) AS n").
+		Where("state NOT IN ?", settled).Group("call_id, unit_id, state").Having("SUM(applications) > 0").
+		Order("call_id, unit_id, state").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var cells []taskCell
+	for _, r := range rows {
+		app := workflow.Application{State: r.State, UnitID: r.UnitID, UnitPath: chart.Path(r.UnitID)}
+		acts := workflow.Tasks(app, byID[r.CallID], actor.Workflow, now)
+		if len(acts) > 0 {
+			cells = append(cells, taskCell{callID: r.CallID, unitID: r.UnitID, state: r.State, count: r.N, actions: acts})
+			continue
+		}
+		if r.State == workflow.StateDraft {
+			app.DeadlineExtendedTo = now.AddDate(100, 0, 0)
+			if acts := workflow.Tasks(app, byID[r.CallID], actor.Workflow, now); len(acts) > 0 {
+				cells = append(cells, taskCell{callID: r.CallID, unitID: r.UnitID, state: r.State, actions: acts, extended: true})
+			}
+		}
+	}
+	return cells, nil
+}
+
+// taskWhere is the condition that picks a group's cells: one term per
+// call and state, with the units of the cells.
+func taskWhere(db *gorm.DB, cells []taskCell, now time.Time) *gorm.DB {
+	type key struct {
+		callID   int64
+		state    workflow.State
+		extended bool
+	}
+	units := map[key][]int64{}
+	var keys []key
+	for _, c := range cells {
+		k := key{c.callID, c.state, c.extended}
+		if _, ok := units[k]; !ok {
+			keys = append(keys, k)
+		}
+		units[k] = append(units[k], c.unitID)
+	}
+	var terms []string
+	var args []any
+	for _, k := range keys {
+		term := "(applications.call_id = ? AND applications.state = ? AND applications.unit_id IN ?"
+		args = append(args, k.callID, string(k.state), units[k])
+		if k.extended {
+			term += " AND applications.deadline_extended_to > ?"
+			args = append(args, now)
+		}
+		terms = append(terms, term+")")
+	}
+	return db.Where("applications.deleted_at IS NULL").Where("("+strings.Join(terms, " OR ")+")", args...)
+}
+
+// taskGroup reads one group's count and page.
+func (s *Store) taskGroup(ctx context.Context, action workflow.Action, cells []taskCell, after string) (TaskGroup, error) {
+	g := TaskGroup{Action: action}
+	now := s.now()
+	var extended []taskCell
+	actions := map[[3]any][]workflow.Action{}
+	for _, c := range cells {
+		g.Count += c.count
+		if c.extended {
+			extended = append(extended, c)
+		}
+		actions[[3]any{c.callID, c.unitID, c.state}] = c.actions
+	}
+	if len(extended) > 0 {
+		var n int64
+		if err := taskWhere(s.conn(ctx).Table("applications"), extended, now).Count(&n).Error; err != nil {
+			return g, err
+		}
+		g.Count += n
+	}
+	q := taskWhere(s.conn(ctx).Table("applications").Joins("JOIN org_units ON org_units.id = applications.unit_id"), cells, now)
+	if after != "" {
+		val, id, err := decodeCursor("updated", after)
+		if err != nil {
+			return g, err
+		}
+		q = q.Where("(applications.updated_at, applications.id) > (?, ?)", val, id)
+	}
+	var rows []listRow
+	err := q.Select("applications.*, org_units.name_sv AS unit_name_sv, org_units.name_en AS unit_name_en").
+		Order("applications.updated_at ASC, applications.id ASC").Limit(TaskPageSize + 1).Scan(&rows).Error
+	if err != nil {
+		return g, err
+	}
+	if len(rows) > TaskPageSize {
+		rows = rows[:TaskPageSize]
+		g.Next = encodeCursor("updated", rows[len(rows)-1])
+	}
+	for _, r := range rows {
+		acts := actions[[3]any{r.CallID, r.UnitID, r.State}]
+		g.Tasks = append(g.Tasks, Task{ApplicationRow: r.ApplicationRow, Actions: slices.Clone(acts)})
+	}
+	return g, nil
+}
+
+// Tasks lists every application that waits for the actor, oldest change
+// first, with what they can do: the groups' first pages together. Tests
+// and small lists use it; pages use TaskGroups.
+func (s *Store) Tasks(ctx context.Context, actor *Actor) ([]Task, error) {
+	groups, err := s.TaskGroups(ctx, actor, "", "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Task
+	for _, g := range groups {
+		out = append(out, g.Tasks...)
+	}
+	slices.SortStableFunc(out, func(a, b Task) int {
+		if c := a.UpdatedAt.Compare(b.UpdatedAt); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
 	return out, nil
 }
 
@@ -58,49 +238,28 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// TaskCount counts the applications Tasks would list, reading only the
-// columns the rules need, of the applications that are not settled, with
-// their calls in the same statement: cheap enough for the menu of every
-// page. It takes two statements (one when the org chart is at hand)
-// whatever the number of applications.
-func (s *Store) TaskCount(ctx context.Context, actor *Actor) (int, error) {
-	chart, err := s.OrgChart(ctx)
+// TaskCount counts what waits for the actor, as the groups of TaskGroups
+// count it, from the kept totals: cheap enough for the menu of every
+// page, and the same number whatever the number of applications.
+func (s *Store) TaskCount(ctx context.Context, actor *Actor) (int64, error) {
+	cells, err := s.taskCells(ctx, actor)
 	if err != nil {
 		return 0, err
 	}
-	v := workflow.VisibilityOf(actor.Workflow, chart)
-	q := s.conn(ctx).Table("applications").
-		Joins("JOIN calls ON calls.id = applications.call_id").
-		Select("applications.id, applications.state, applications.unit_id, applications.call_id, applications.created_by, "+
-			"applications.deadline_extended_to, calls.budget_ore, calls.deadline_at, calls.endorsement_required").
-		Where("applications.state NOT IN ?", []workflow.State{workflow.StateWithdrawn, workflow.StateRejected,
-			workflow.StateClosed, workflow.StateRevoked})
-	if !v.All {
-		if len(v.UnitIDs) == 0 {
-			q = q.Where("applications.created_by = ?", v.UserID)
-		} else {
-			q = q.Where("(applications.unit_id IN ? OR applications.created_by = ?)", v.UnitIDs, v.UserID)
+	var n int64
+	var extended []taskCell
+	for _, c := range cells {
+		n += c.count
+		if c.extended {
+			extended = append(extended, c)
 		}
 	}
-	var rows []struct {
-		ID, UnitID, CallID, CreatedBy int64
-		State                         workflow.State
-		DeadlineExtendedTo            *time.Time
-		BudgetOre                     int64
-		DeadlineAt                    time.Time
-		EndorsementRequired           bool
-	}
-	if err := q.Scan(&rows).Error; err != nil {
-		return 0, err
-	}
-	now, n := s.now(), 0
-	for _, r := range rows {
-		app := workflow.Application{ID: r.ID, State: r.State, UnitID: r.UnitID, UnitPath: chart.Path(r.UnitID),
-			CreatedBy: r.CreatedBy, DeadlineExtendedTo: deref(r.DeadlineExtendedTo)}
-		call := workflow.Call{ID: r.CallID, BudgetOre: r.BudgetOre, Deadline: r.DeadlineAt, EndorsementRequired: r.EndorsementRequired}
-		if len(workflow.Tasks(app, call, actor.Workflow, now)) > 0 {
-			n++
+	if len(extended) > 0 {
+		var more int64
+		if err := taskWhere(s.conn(ctx).Table("applications"), extended, s.now()).Count(&more).Error; err != nil {
+			return 0, err
 		}
+		n += more
 	}
 	return n, nil
 }

@@ -18,7 +18,7 @@ func TestTaskCountMatchesTasks(t *testing.T) {
 		ctx := context.Background()
 		mustSeedDemo(t, s)
 		s.SetClock(func() time.Time { return time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC) })
-		some := 0
+		var some int64
 		for _, who := range []string{"anna", "james", "erik", "maria", "nils", "lars", "sara", "karin", "johan", "peter", "eva"} {
 			actor, err := s.DemoActor(ctx, who)
 			mustOK(t, err)
@@ -26,7 +26,7 @@ func TestTaskCountMatchesTasks(t *testing.T) {
 			mustOK(t, err)
 			n, err := s.TaskCount(ctx, actor)
 			mustOK(t, err)
-			if n != len(tasks) {
+			if n != int64(len(tasks)) {
 				t.Errorf("%s: TaskCount %d, Tasks lists %d", who, n, len(tasks))
 			}
 			some += n

@@ -245,7 +245,8 @@ func (s *Store) applicationFacts(ctx context.Context, app *Application, chart *O
 // is left for the caller, who reads it under the call's lock when the
 // action moves money.
 func workflowCall(c *Call) workflow.Call {
-	return workflow.Call{ID: c.ID, BudgetOre: c.BudgetOre, Deadline: c.DeadlineAt, EndorsementRequired: c.EndorsementRequired}
+	return workflow.Call{ID: c.ID, BudgetOre: c.BudgetOre, Deadline: c.DeadlineAt, EndorsementRequired: c.EndorsementRequired,
+		MaxAmountOre: c.MaxAmountOre}
 }
 
 // applyOutcome copies what workflow may change onto the stored row.

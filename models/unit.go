@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -34,8 +35,11 @@ type OrgUnit struct {
 	CostCentre  string
 	ProjectCode string
 	ProjectName string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ClosedAt is when the unit was closed: it keeps its history and its
+	// applications but takes no new ones.
+	ClosedAt  *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Name returns the unit's name in lang ("sv" or "en").
@@ -125,6 +129,20 @@ func (c *OrgChart) Subtree(id int64) []int64 {
 	out := []int64{id}
 	for i := 0; i < len(out) && len(out) <= len(c.Units); i++ {
 		out = append(out, c.children[out[i]]...)
+	}
+	return out
+}
+
+// Find returns the units whose Swedish name or code holds text, in any
+// case. Search matches units here, in Go, so that both databases find
+// the same (SQLite's LOWER folds ASCII only).
+func (c *OrgChart) Find(text string) []int64 {
+	text = strings.ToLower(text)
+	var out []int64
+	for _, u := range c.Units {
+		if strings.Contains(strings.ToLower(u.NameSV), text) || strings.Contains(strings.ToLower(u.Code), text) {
+			out = append(out, u.ID)
+		}
 	}
 	return out
 }

@@ -26,9 +26,9 @@ import (
 // any other language gets Swedish.
 var Languages = []string{"sv", "en"}
 
-// Events returns every event a mail can be about: the workflow's notices
-// and the reminders.
-func Events() []workflow.Event { return workflow.Events() }
+// Events returns every event a mail can be about: the workflow's notices,
+// the reminders and the changes to privileged roles.
+func Events() []workflow.Event { return append(workflow.Events(), workflow.RoleEvents()...) }
 
 // ErrNoTemplate is returned for an event that has no template in the
 // recipient's language.
@@ -130,6 +130,9 @@ func (r *Renderer) Render(m models.ClaimedMessage) (Mail, error) {
 		d.Amount = money.Format(d.AmountOre, lang)
 	}
 	d.Link = r.baseURL + "/"
+	if d.PersonID != 0 {
+		d.Link = r.baseURL + "/admin/people/" + strconv.FormatInt(d.PersonID, 10)
+	}
 	if m.ApplicationID != nil {
 		d.Link = r.baseURL + "/applications/" + strconv.FormatInt(*m.ApplicationID, 10)
 	}
@@ -142,6 +145,7 @@ func (r *Renderer) Render(m models.ClaimedMessage) (Mail, error) {
 	}
 	d.Addressed = m.RecipientID != nil && d.ContactID != 0 && *m.RecipientID == d.ContactID
 	d.Contact = headerSafe(d.Contact)
+	d.Person, d.ActorName = headerSafe(d.Person), headerSafe(d.ActorName)
 	to := headerSafe(m.RecipientEmail)
 	if to == "" || strings.ContainsAny(to, " <>,;\"") || strings.Count(to, "@") != 1 {
 		return Mail{}, fmt.Errorf("notify: outbox row %d: unusable address %q", m.ID, to)

@@ -15,7 +15,8 @@ const (
 	MsgBudgetEmpty    = "error.budget_empty"
 	MsgActivityNone   = "error.activity_none"
 	MsgLevelNone      = "error.level_none"
-	MsgExtendPast     = "error.extend_past" // not after both now and the call's deadline
+	MsgExtendPast     = "error.extend_past"    // not after both now and the call's deadline
+	MsgAboveCallMax   = "error.above_call_max" // more than the call allows one application
 )
 
 // The longest texts the rules accept, in characters. Forms say so with
@@ -104,7 +105,13 @@ func checkSubmit(app Application, call Call, in Input) error {
 	if app.State == StateDraft && late(app, call, in) {
 		return ErrDeadlinePassed
 	}
-	return Incomplete(app)
+	if err := Incomplete(app); err != nil {
+		return err
+	}
+	if call.MaxAmountOre > 0 && app.RequestedOre > call.MaxAmountOre {
+		return &ValidationError{Fields: map[string]string{"budget": MsgAboveCallMax}}
+	}
+	return nil
 }
 
 func needComment(_ Application, _ Call, in Input) error {

@@ -247,6 +247,10 @@ func Available(app Application, call Call, actor Actor, now time.Time) []Option 
 var taskActions = []Action{ActionSubmit, ActionEndorse, ActionAssess, ActionMarkReady, ActionGrant,
 	ActionBook, ActionReport, ActionAcceptReport}
 
+// TaskActions are the actions that make an application wait for someone,
+// in lifecycle order.
+func TaskActions() []Action { return slices.Clone(taskActions) }
+
 // Tasks lists what the application waits for the actor to do at now: the
 // actions expected of someone that the actor may take and that nothing
 // blocks. An empty list means it does not wait for them.

@@ -152,6 +152,7 @@ type Call struct {
 	CommittedOre        int64 // Σ (granted − returned) over applications holding money
 	Deadline            time.Time
 	EndorsementRequired bool
+	MaxAmountOre        int64 // the most one application may ask for; 0: no maximum
 }
 
 // RemainingOre is what may still be granted.

@@ -166,6 +166,7 @@ func openAndMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
+	store.SetZone(cfg.Zone)
 	version, err := store.Migrate(ctx)
 	if err != nil {
 		store.Close()
@@ -200,6 +201,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready chan<
 	if err != nil {
 		return err
 	}
+	bundle.SetZone(cfg.Zone)
 	key := []byte(cfg.SessionSecret)
 	if len(key) == 0 {
 		// Development only (production refuses to start without a

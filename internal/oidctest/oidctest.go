@@ -89,6 +89,23 @@ type Provider struct {
 
 	mu       sync.Mutex
 	requests []url.URL
+	// tokens are the token endpoint's exchanges: what was asked (the
+	// form) and answered (the JSON), so that a test knows every secret
+	// of a sign-in.
+	tokens []TokenExchange
+}
+
+// TokenExchange is one request to the token endpoint and its answer.
+type TokenExchange struct {
+	Form     url.Values
+	Response map[string]any
+}
+
+// Tokens returns the token endpoint's exchanges, oldest first.
+func (p *Provider) Tokens() []TokenExchange {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]TokenExchange(nil), p.tokens...)
 }
 
 // Requests returns the query of every request the provider got at path
@@ -167,7 +184,24 @@ func Start(t testing.TB, p *Provider, ln net.Listener) {
 			endSessionHandler(w, r)
 			return
 		}
-		inner.ServeHTTP(w, r)
+		if r.URL.Path != mockoidc.TokenEndpoint {
+			inner.ServeHTTP(w, r)
+			return
+		}
+		// mockoidc parses the form again; a parsed form is kept.
+		_ = r.ParseForm()
+		rec := httptest.NewRecorder()
+		inner.ServeHTTP(rec, r)
+		ex := TokenExchange{Form: r.PostForm}
+		_ = json.Unmarshal(rec.Body.Bytes(), &ex.Response)
+		p.mu.Lock()
+		p.tokens = append(p.tokens, ex)
+		p.mu.Unlock()
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
 	})}
 	go func() { _ = p.srv.Serve(ln) }()
 	t.Cleanup(func() { _ = p.Shutdown() })
