@@ -58,6 +58,18 @@ func TestBackupRestore(t *testing.T) {
 	}
 	t.Cleanup(func() { _, _ = admin.Exec("DROP DATABASE IF EXISTS " + target + " WITH (FORCE)") })
 	dst := libpqURL(t, base, target)
+	// A dump of the whole database carries the pg_trgm extension (it
+	// lives in public); this one holds the test's schema only, so the
+	// fresh database gets the extension first, as the README says.
+	ext, err := sql.Open("pgx", dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ext.Exec("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+	ext.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if out, err := exec.Command("pg_restore", "--no-owner", "--exit-on-error", "--dbname="+dst, dump).CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v\n%s", err, out)
 	}

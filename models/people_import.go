@@ -37,7 +37,6 @@ type PersonRow struct {
 	Role                                 workflow.Role
 	RoleUnit                             string
 	ValidFrom, ValidTo                   *time.Time
-	dateProblems                         map[string]string
 }
 
 // ParsePeople reads a people file (UTF-8 or Windows-1252, commas or

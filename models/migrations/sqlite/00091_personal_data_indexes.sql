@@ -4,11 +4,10 @@
 -- neither reads a whole outbox or comment table per person.
 CREATE INDEX outbox_recipient_idx ON outbox (recipient_id, id);
 CREATE INDEX comments_author_idx ON comments (author_id, id);
-CREATE INDEX applications_created_by_idx ON applications (created_by, id);
+-- applications (created_by, …) is indexed by migration 00060.
 CREATE INDEX applications_contact_idx ON applications (contact_id, id);
 
 -- +goose Down
 DROP INDEX applications_contact_idx;
-DROP INDEX applications_created_by_idx;
 DROP INDEX comments_author_idx;
 DROP INDEX outbox_recipient_idx;
