@@ -183,7 +183,11 @@ func (h *Handler) showTasks(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "tasks", gin.H{"Groups": groups, "Only": only, "Now": h.store.Now()})
+	var total int64
+	for _, g := range groups {
+		total += g.Count
+	}
+	h.render(c, http.StatusOK, "tasks", gin.H{"Groups": groups, "Only": only, "Now": h.store.Now(), "Total": total})
 }
 
 // applicationPage is what the application page shows besides the form
