@@ -115,6 +115,23 @@ func TestSSOFlowPerState(t *testing.T) {
 		if n, _ := s.CountSessions(context.Background(), u.ID); n != 1 {
 			t.Errorf("%d sessions; each sign-in replaces the browser's", n)
 		}
+
+		// Sign-ins abandoned in many tabs do not pile up cookies: the
+		// fifth drops the four before it.
+		tabs := a.client()
+		for range 4 {
+			tabs.get("/auth/login")
+		}
+		r := tabs.get("/auth/login")
+		dropped := 0
+		for _, ck := range (&http.Response{Header: r.header}).Cookies() {
+			if strings.HasPrefix(ck.Name, "mf_login_") && ck.MaxAge < 0 {
+				dropped++
+			}
+		}
+		if dropped != 4 {
+			t.Errorf("the fifth sign-in dropped %d flow cookies, want 4", dropped)
+		}
 	})
 }
 

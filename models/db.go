@@ -200,7 +200,10 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 		if s.dialect == SQLite {
 			dialect = goose.DialectSQLite3
 		}
-		p, err := goose.NewProvider(dialect, db, sub)
+		// Features land in any order, each with migrations numbered in a
+		// range of its own: a database that has a higher-numbered one
+		// already still takes a lower-numbered newcomer.
+		p, err := goose.NewProvider(dialect, db, sub, goose.WithAllowOutofOrder(true))
 		if err != nil {
 			return fmt.Errorf("migrations: %w", err)
 		}
