@@ -20,9 +20,13 @@ func auditActions(t *testing.T, s *models.Store, entity string) []string {
 	if err := s.DB().Where("entity = ?", entity).Order("id").Find(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.Action
+	// The demo people came in through the people import, which audits
+	// each creation: those rows are the demo's, not the test's.
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if !strings.HasPrefix(r.Action, "import_") {
+			out = append(out, r.Action)
+		}
 	}
 	return out
 }
@@ -111,6 +115,23 @@ func TestSSOFlowPerState(t *testing.T) {
 		if n, _ := s.CountSessions(context.Background(), u.ID); n != 1 {
 			t.Errorf("%d sessions; each sign-in replaces the browser's", n)
 		}
+
+		// Sign-ins abandoned in many tabs do not pile up cookies: the
+		// fifth drops the four before it.
+		tabs := a.client()
+		for range 4 {
+			tabs.get("/auth/login")
+		}
+		r := tabs.get("/auth/login")
+		dropped := 0
+		for _, ck := range (&http.Response{Header: r.header}).Cookies() {
+			if strings.HasPrefix(ck.Name, "mf_login_") && ck.MaxAge < 0 {
+				dropped++
+			}
+		}
+		if dropped != 4 {
+			t.Errorf("the fifth sign-in dropped %d flow cookies, want 4", dropped)
+		}
 	})
 }
 
@@ -177,9 +198,9 @@ func TestSignOutReachesProvider(t *testing.T) {
 			t.Errorf("an anonymous public page: Cache-Control %q", cc)
 		}
 		c.ssoLogin(m, anna())
-		for _, p := range []string{"/", "/applications", "/tasks"} {
-			if r := c.get(p); r.header.Get("Cache-Control") != "no-store" {
-				t.Errorf("%s signed in: Cache-Control %q", p, r.header.Get("Cache-Control"))
+		for _, p := range []string{"/", "/applications", "/tasks", "/followup/export.csv"} {
+			if r := c.get(p); r.status != http.StatusOK || !strings.Contains(r.header.Get("Cache-Control"), "no-store") {
+				t.Errorf("%s signed in: %d, Cache-Control %q", p, r.status, r.header.Get("Cache-Control"))
 			}
 		}
 		if r := c.post("/logout", nil); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), m.Issuer()+oidctest.EndSessionPath) {

@@ -73,14 +73,14 @@ func (h *Handler) renderCallsAdmin(c *gin.Context, status int, refErrors map[str
 		Open, Coming bool
 		Year         int
 	}
+	budgets, err := h.store.Budgets(ctx, calls)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	var rows []row
 	for _, call := range calls {
-		b, err := h.store.BudgetOf(ctx, &call)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		rows = append(rows, row{Call: call, Budget: b, Open: call.OpenAt(now), Coming: call.OpensAt.After(now), Year: h.store.YearOf(call.OpensAt)})
+		rows = append(rows, row{Call: call, Budget: budgets[call.ID], Open: call.OpenAt(now), Coming: call.OpensAt.After(now), Year: h.store.YearOf(call.OpensAt)})
 	}
 	h.render(c, status, "admin_calls", gin.H{"Calls": rows, "Done": knownDone(c.Query("done"), "saved", "opened", "closed", "created", "pattern"),
 		"Pattern": typedPattern, "PatternVersion": ref.Version, "NextReference": next, "RefErrors": refErrors})

@@ -12,10 +12,11 @@ type callSummary struct {
 	Call   models.Call
 	Budget models.Budget
 	Open   bool
+	Coming bool // opens later
 }
 
 // showStartPage shows the calls with their money: open calls first, then
-// the most recent closed one.
+// the ones that open later, then the most recent closed one.
 func (h *Handler) showStartPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	calls, err := h.store.Calls(ctx)
@@ -29,16 +30,19 @@ func (h *Handler) showStartPage(c *gin.Context) {
 		return
 	}
 	now := h.store.Now()
-	var open, closed []callSummary
+	var open, coming, closed []callSummary
 	for _, call := range calls {
-		s := callSummary{Call: call, Budget: budgets[call.ID], Open: call.OpenAt(now)}
-		if s.Open {
+		s := callSummary{Call: call, Budget: budgets[call.ID], Open: call.OpenAt(now), Coming: call.OpensAt.After(now)}
+		switch {
+		case s.Open:
 			open = append(open, s)
-		} else {
+		case s.Coming:
+			coming = append(coming, s)
+		default:
 			closed = append(closed, s)
 		}
 	}
-	shown := open
+	shown := append(open, coming...)
 	if len(closed) > 0 {
 		shown = append(shown, closed[0])
 	}

@@ -43,7 +43,7 @@ type AuditEntry struct {
 }
 
 // AuditEntities are the kinds of record the audit trail speaks of.
-var AuditEntities = []string{"application", "role_grant", "user", "session", "plan", "finance_settings", "finance_batch", "call", "org_unit"}
+var AuditEntities = []string{"application", "role_grant", "user", "session", "plan", "finance_settings", "finance_batch", "call", "org_unit", "reference_settings"}
 
 // AuditLog returns a page of the audit trail matching f, newest first,
 // and whether older entries follow. Who may read it is the caller's rule.

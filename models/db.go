@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -47,6 +48,9 @@ type Store struct {
 	// zone is the university's time zone (TIME_ZONE): the calendar of
 	// every date, deadline and year the store reckons.
 	zone *time.Location
+	// reminderAfter is the application id the last reminder run stopped
+	// after; the next one continues from there (QueueReminders).
+	reminderAfter atomic.Int64
 }
 
 // Open connects to the database named by url: empty for the default SQLite
@@ -196,7 +200,10 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 		if s.dialect == SQLite {
 			dialect = goose.DialectSQLite3
 		}
-		p, err := goose.NewProvider(dialect, db, sub)
+		// Features land in any order, each with migrations numbered in a
+		// range of its own: a database that has a higher-numbered one
+		// already still takes a lower-numbered newcomer.
+		p, err := goose.NewProvider(dialect, db, sub, goose.WithAllowOutofOrder(true))
 		if err != nil {
 			return fmt.Errorf("migrations: %w", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -219,16 +218,11 @@ func (s *Store) Pseudonymise(ctx context.Context, userID int64, cutoff time.Time
 			return err
 		}
 		res.NameInText = safe
-		var pairs [][2]string
-		for _, old := range variants(u.Email) {
-			pairs = append(pairs, [2]string{old, email})
-		}
+		targets := textTargets(u.Email, email, emailBoundary)
 		if safe {
-			for _, old := range variants(u.Name) {
-				pairs = append(pairs, [2]string{old, name})
-			}
+			targets = append(targets, textTargets(u.Name, name, wordBoundary)...)
 		}
-		if err := s.replaceInText(ctx, pairs, res.Changed); err != nil {
+		if err := s.replaceInText(ctx, targets, res.Changed); err != nil {
 			return err
 		}
 		if res.Sessions, err = s.EndSessionsOf(ctx, u.ID); err != nil {
@@ -295,109 +289,3 @@ func (s *Store) nameSafeInText(ctx context.Context, u User) (bool, error) {
 		Count(&others).Error
 	return others == 0, err
 }
-
-// variants are the forms in which s may stand in stored text: as typed
-// and HTML-escaped (rendered mail); case is dealt with by replaceInText.
-func variants(s string) []string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
-	}
-	out := []string{s}
-	if e := html.EscapeString(s); e != s {
-		out = append(out, e)
-	}
-	return out
-}
-
-// keptColumns are text columns pseudonymisation leaves alone: the user
-// row is changed by id (a text search there could rename a namesake),
-// sessions are deleted, and the audit trail's only changeable column is
-// its comment.
-func keptColumn(table, col string) bool {
-	switch table {
-	case "users", "sessions", "goose_db_version", "audit_redaction_permits":
-		return true
-	case "audit_events":
-		return col != "comment"
-	}
-	return false
-}
-
-// replaceInText replaces each pair's old text by its new one in every
-// text column of every table (but keptColumn), counting changed rows into
-// changed. The old text is found ignoring case (ASCII letters on SQLite):
-// each spelling that occurs ("ANNA@EXAMPLE.ORG") is read back and
-// replaced as it is written, because REPLACE itself minds case.
-func (s *Store) replaceInText(ctx context.Context, pairs [][2]string, changed map[string]int64) error {
-	if len(pairs) == 0 {
-		return nil
-	}
-	cols, err := s.TextColumns(ctx)
-	if err != nil {
-		return err
-	}
-	find, substr := "INSTR(%s, ?) > 0", "SUBSTR(%[1]s, INSTR(LOWER(%[1]s), LOWER(?)), ?)"
-	if s.dialect == Postgres {
-		find, substr = "STRPOS(%s, ?) > 0", "SUBSTRING(%[1]s FROM STRPOS(LOWER(%[1]s), LOWER(?)) FOR ?)"
-	}
-	tx := s.conn(ctx)
-	for _, c := range cols {
-		if keptColumn(c[0], c[1]) {
-			continue
-		}
-		table, col := quoteIdent(c[0]), quoteIdent(c[1])
-		for _, p := range pairs {
-			done := map[string]bool{}
-			for range 8 { // a few spellings at most; the bound only guards against a loop
-				var spellings []string
-				if err := tx.Raw("SELECT DISTINCT "+fmt.Sprintf(substr, col)+" FROM "+table+
-					" WHERE "+fmt.Sprintf(find, "LOWER("+col+")")+" LIMIT 20",
-					p[0], len([]rune(p[0])), strings.ToLower(p[0])).Scan(&spellings).Error; err != nil {
-					return fmt.Errorf("%s.%s: %w", c[0], c[1], err)
-				}
-				progress := false
-				for _, old := range spellings {
-					if done[old] || old == "" {
-						continue
-					}
-					done[old], progress = true, true
-					r := tx.Exec("UPDATE "+table+" SET "+col+" = REPLACE("+col+", ?, ?) WHERE "+fmt.Sprintf(find, col), old, p[1], old)
-					if r.Error != nil {
-						return fmt.Errorf("%s.%s: %w", c[0], c[1], r.Error)
-					}
-					changed[c[0]+"."+c[1]] += r.RowsAffected
-				}
-				if !progress {
-					break
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// TextColumns lists every text column of every table as {table, column},
-// read from the database's own catalogue, so that a table added later is
-// covered without a change here. It returns database errors only.
-func (s *Store) TextColumns(ctx context.Context) ([][2]string, error) {
-	q := `SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND UPPER(p.type) IN ('TEXT', 'VARCHAR')
-		ORDER BY m.name, p.cid`
-	if s.dialect == Postgres {
-		q = `SELECT table_name AS t, column_name AS c FROM information_schema.columns
-			WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying')
-			ORDER BY table_name, ordinal_position`
-	}
-	var rows []struct{ T, C string }
-	if err := s.conn(ctx).Raw(q).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make([][2]string, len(rows))
-	for i, r := range rows {
-		out[i] = [2]string{r.T, r.C}
-	}
-	return out, nil
-}
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

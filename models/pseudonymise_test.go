@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -48,8 +49,17 @@ func textHits(t *testing.T, s *models.Store, needles ...string) []string {
 	var hits []string
 	for _, c := range cols {
 		for _, n := range needles {
-			var count int64
-			mustOK(t, s.DB().Table(c[0]).Where(`LOWER("`+c[1]+`") LIKE ?`, "%"+strings.ToLower(n)+"%").Count(&count).Error)
+			// Whole occurrences only: joanna.lindqvist@… is someone else.
+			whole := regexp.MustCompile(`(?i)(^|[^\pL\pN._%+-])` + regexp.QuoteMeta(n) + `($|[^\pL\pN-])`)
+			var vals []string
+			mustOK(t, s.DB().Table(c[0]).Where(`LOWER("`+c[1]+`") LIKE ?`, "%"+strings.ToLower(n)+"%").
+				Pluck(c[1], &vals).Error)
+			count := 0
+			for _, v := range vals {
+				if whole.MatchString(v) {
+					count++
+				}
+			}
 			if count > 0 {
 				hits = append(hits, fmt.Sprintf("%s.%s: %d × %q", c[0], c[1], count, n))
 			}
@@ -73,6 +83,9 @@ func TestPseudonymise(t *testing.T) {
 		booked := mustBookedDemo(t, s, "Språkstöd inför utlandsstudier")
 		anna, james, sara, eva := mustActor(t, s, "anna"), mustActor(t, s, "james"), mustActor(t, s, "sara"), mustActor(t, s, "eva")
 		_, err := s.AddComment(ctx, sara, booked.ID, false, "Ring "+name+" ("+strings.ToUpper(email)+") om resorna.")
+		mustOK(t, err)
+		const someoneElse = "Kopia till jo" + email + " och Anna Lindqvistsson."
+		other, err := s.AddComment(ctx, sara, booked.ID, false, someoneElse)
 		mustOK(t, err)
 		var drafts []models.Application
 		mustOK(t, s.DB().Where("created_by = ? AND state = ?", anna.User.ID, workflow.StateDraft).Find(&drafts).Error)
@@ -156,6 +169,11 @@ func TestPseudonymise(t *testing.T) {
 		if !strings.Contains(c.Body, pName) || !strings.Contains(c.Body, pEmail) {
 			t.Errorf("comment: %q", c.Body)
 		}
+		var kept models.Comment
+		mustOK(t, s.DB().First(&kept, other.ID).Error)
+		if kept.Body != someoneElse {
+			t.Errorf("another person's address and name were changed: %q", kept.Body)
+		}
 		var ev models.AuditEvent
 		mustOK(t, s.DB().Where("entity = 'user' AND entity_id = ? AND action = 'pseudonymise'", u.ID).First(&ev).Error)
 		if ev.ActorID != nil || strings.Contains(ev.Comment, "Anna") {
@@ -174,6 +192,15 @@ func TestPseudonymise(t *testing.T) {
 		mustOK(t, s.DB().Model(&models.AuditEvent{}).Where("action = 'pseudonymise'").Count(&audits).Error)
 		if audits != 1 {
 			t.Errorf("%d pseudonymisation audit rows", audits)
+		}
+
+		// She comes back: sign-in finds her by issuer and subject and gives
+		// her name and address back.
+		back, err := s.SignIn(ctx, models.Identity{Issuer: models.DevIssuer, Subject: "anna", Email: email, Name: name},
+			nil, sessHash(10), nil, "")
+		mustOK(t, err)
+		if back.Created || back.User.ID != u.ID || back.User.Name != name || back.User.PseudonymisedAt != nil {
+			t.Errorf("after signing in again: %+v", back.User)
 		}
 	})
 }

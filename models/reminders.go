@@ -11,19 +11,33 @@ import (
 // job looks at: a large backlog is written in bounded steps.
 const reminderBatch = 500
 
+// A reminder run is bounded, so that the first start on a large
+// database with a backlog of overdue reports neither writes tens of
+// thousands of mails at once nor reads every application: it looks at
+// reminderRunBatches batches at most and stops after the batch in which
+// it queued reminderRunQueued mails; the next run (hourly) continues
+// where it stopped, and after the last application starts again from the
+// first. Its statements are bounded whatever the number of applications.
+const (
+	reminderRunBatches = 20
+	reminderRunQueued  = 1000
+)
+
 // QueueReminders writes the reminders due now into the outbox and returns
-// how many it wrote. It may run any number of times, from any number of
-// workers: each reminder's dedupe key names its event, application,
-// recipient and the day or period it is for, so a second run adds
-// nothing. It returns database errors as they are.
+// how many it wrote, one bounded run at a time (see reminderRunBatches).
+// It may run any number of times, from any number of workers: each
+// reminder's dedupe key names its event, application, recipient and the
+// day or period it is for, so a second run adds nothing. It returns
+// database errors as they are.
 func (s *Store) QueueReminders(ctx context.Context, r workflow.ReminderRules) (int, error) {
 	queued := 0
-	var after int64
-	for {
+	after := s.reminderAfter.Load()
+	defer func() { s.reminderAfter.Store(after) }()
+	for range reminderRunBatches {
 		var n, last int
 		err := s.WithTx(ctx, func(ctx context.Context) error {
 			var err error
-			n, last, err = s.queueReminderBatch(ctx, r, after)
+			n, last, err = s.queueReminderBatch(ctx, r, after, reminderRunQueued-queued)
 			return err
 		})
 		if err != nil {
@@ -31,16 +45,23 @@ func (s *Store) QueueReminders(ctx context.Context, r workflow.ReminderRules) (i
 		}
 		queued += n
 		if last == 0 {
+			after = 0
 			return queued, nil
 		}
 		after = int64(last)
+		if queued >= reminderRunQueued {
+			return queued, nil
+		}
 	}
+	return queued, nil
 }
 
 // queueReminderBatch writes the reminders of the next applications after
 // id after that may be due for one, and returns how many rows it wrote and
-// the last id it looked at (0 when there were none).
-func (s *Store) queueReminderBatch(ctx context.Context, r workflow.ReminderRules, after int64) (queued, last int, err error) {
+// the last id it looked at (0 when there were none). Once the mails of
+// the applications written reach budget it stops after that application,
+// and last names it, so that the next run continues with the one after.
+func (s *Store) queueReminderBatch(ctx context.Context, r workflow.ReminderRules, after int64, budget int) (queued, last int, err error) {
 	db := s.conn(ctx)
 	now := s.now()
 	var apps []Application
@@ -109,6 +130,10 @@ func (s *Store) queueReminderBatch(ctx context.Context, r workflow.ReminderRules
 			Key: "remind:" + string(d.rem.Event) + ":app:" + itoa(d.app.ID) + ":" + d.rem.Key,
 			Payload: NoticePayload{Number: d.app.Number(), Title: d.app.Title, State: string(d.app.State),
 				Due: d.rem.Due, Days: d.rem.Days}})
+		if budget -= len(to); budget <= 0 {
+			last = int(d.app.ID)
+			break
+		}
 	}
 	queued, err = s.enqueue(ctx, now, out)
 	return queued, last, err

@@ -186,6 +186,22 @@ func DemoOrgChart() []UnitRow {
 	return rows
 }
 
+// DemoPeople is the demo people as rows of a people file; a grant that
+// starts later starts that many days after now.
+func DemoPeople(now time.Time) []PersonRow {
+	rows := make([]PersonRow, 0, len(demoPeople))
+	for i, d := range demoPeople {
+		r := PersonRow{Row: i + 2, Subject: d.subject, Name: d.name, Email: d.email, Unit: d.unit, Language: d.lang,
+			Role: d.role, RoleUnit: d.roleUnit}
+		if d.startsInDays > 0 {
+			from := now.AddDate(0, 0, d.startsInDays).Truncate(24 * time.Hour)
+			r.ValidFrom = &from
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
 func (s *Store) seedDemo(ctx context.Context) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		tx := s.conn(ctx)
@@ -210,25 +226,9 @@ func (s *Store) seedDemo(ctx context.Context) error {
 			return fmt.Errorf("demo org chart: %d units imported, want %d", len(changes), len(demoUnits))
 		}
 		people := map[string]*Actor{}
-		for _, d := range demoPeople {
-			unit := units[d.unit]
-			u := User{Issuer: DevIssuer, Subject: d.subject, Email: d.email, Name: d.name, Language: d.lang,
-				UnitID: &unit, CreatedAt: now, UpdatedAt: now}
-			if err := tx.Create(&u).Error; err != nil {
-				return err
-			}
-			g := RoleGrant{UserID: u.ID, Role: d.role, CreatedAt: now}
-			if d.roleUnit != "" {
-				ru := units[d.roleUnit]
-				g.UnitID = &ru
-			}
-			if d.startsInDays > 0 {
-				from := now.AddDate(0, 0, d.startsInDays).Truncate(24 * time.Hour)
-				g.ValidFrom = &from
-			}
-			if err := tx.Create(&g).Error; err != nil {
-				return err
-			}
+		// The demo people go in as an administrator's people file would.
+		if _, err := s.importPeople(ctx, nil, DevIssuer, DemoPeople(now), true); err != nil {
+			return fmt.Errorf("demo people: %w", err)
 		}
 		for _, d := range demoPeople {
 			var u User

@@ -99,10 +99,11 @@ func TestSeedDemo(t *testing.T) {
 		if err := s.DB().Model(&models.AuditEvent{}).Count(&audit).Error; err != nil {
 			t.Fatal(err)
 		}
-		// The 2026 call and the 15 units go in as anyone's would, audited;
-		// then 6 creations and 15 steps.
-		if audit != 37 {
-			t.Errorf("audit events = %d, want 37", audit)
+		// The 2026 call, the 15 units and the 11 people with their 11
+		// grants go in as anyone's would, audited; then 6 creations and
+		// 15 steps.
+		if audit != 59 {
+			t.Errorf("audit events = %d, want 59", audit)
 		}
 		if err := s.DB().Model(&models.OutboxMessage{}).Count(&outbox).Error; err != nil {
 			t.Fatal(err)

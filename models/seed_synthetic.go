@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"mobilityfund/workflow"
@@ -83,8 +84,34 @@ func (s *Store) SeedSynthetic(ctx context.Context, n int, seed uint64) (Syntheti
 		if err := g.writePeople(ctx, n); err != nil {
 			return fmt.Errorf("people: %w", err)
 		}
+		rebuild, err := w.deferIndexes(ctx, "applications", "audit_events", "budget_lines", "application_activities")
+		if err != nil {
+			return err
+		}
+		// On PostgreSQL the kept totals of the new calls are summed once
+		// at the end rather than row by row by the trigger.
+		firstCall, err := w.nextID(ctx, "calls")
+		if err != nil {
+			return err
+		}
+		if w.dollar {
+			if err := w.exec(ctx, "ALTER TABLE applications DISABLE TRIGGER application_totals_trigger"); err != nil {
+				return err
+			}
+		}
 		if err := g.writeCalls(ctx, n); err != nil {
 			return err
+		}
+		if w.dollar {
+			if err := w.exec(ctx, "ALTER TABLE applications ENABLE TRIGGER application_totals_trigger"); err != nil {
+				return err
+			}
+			if err := w.exec(ctx, totalsOfCalls(firstCall)); err != nil {
+				return err
+			}
+		}
+		if err := rebuild(); err != nil {
+			return fmt.Errorf("indexes: %w", err)
 		}
 		for _, t := range []string{"users", "role_grants", "applications", "budget_lines", "audit_events"} {
 			if err := w.syncSequence(ctx, t); err != nil {
@@ -186,4 +213,15 @@ func (g *synthetic) writePeople(ctx context.Context, n int) error {
 		return err
 	}
 	return g.w.insert(ctx, "role_grants", gcols, grants)
+}
+
+// totalsOfCalls sums the kept totals of the calls from id first on from
+// their applications, as migration 00060 does for existing data.
+func totalsOfCalls(first int64) string {
+	return "INSERT INTO application_totals SELECT call_id, unit_id, state, " +
+		"CASE WHEN neolaia IN ('ja', 'delvis') THEN neolaia ELSE '' END, COUNT(*), " +
+		"SUM(requested_ore), SUM(granted_ore), SUM(returned_ore), SUM(spent_ore), " +
+		"SUM(expected_students_first), SUM(expected_students_second), SUM(expected_students_third), " +
+		"SUM(expected_mobility_windows), SUM(expected_partner_agreements) " +
+		"FROM applications WHERE call_id >= " + strconv.FormatInt(first, 10) + " GROUP BY 1, 2, 3, 4"
 }
