@@ -43,10 +43,10 @@ var swedish = decisionText{
 	application: "Ansökan", title: "Rubrik", unit: "Sökande enhet", contact: "Kontaktperson",
 	call: "Utlysning", period: "Projektperiod", requested: "Sökt belopp", granted: "Beviljat belopp",
 	returned:    "Återförs till fonden",
-	noSignature: "Beslutet har fattats elektroniskt i Mobility Fund och saknar därför namnunderskrift.",
+	noSignature: "Beslutet har fattats elektroniskt i Mobilitetsfonden och saknar därför namnunderskrift.",
 	heading: func(d Decision) string {
 		if d.Kind == KindRevoke {
-			return "Beslut om återkallelse av medel ur " + d.Fund
+			return "Beslut om att upphäva beslut om medel ur " + d.Fund
 		}
 		return "Beslut om medel ur " + d.Fund
 	},
@@ -65,7 +65,7 @@ var swedish = decisionText{
 		if d.EarlierRef != "" {
 			s += " (dnr " + d.EarlierRef + ")"
 		}
-		return s + " om " + kr(d.GrantedOre) + " till " + d.Unit + " för " + app + " återkallas. " +
+		return s + " om " + kr(d.GrantedOre) + " till " + d.Unit + " för " + app + " upphävs. " +
 			kr(d.ReturnedOre) + " som inte har använts återförs till " + d.Fund + "."
 	},
 	activitiesIntro: func(plan string) string {
@@ -73,7 +73,7 @@ var swedish = decisionText{
 	},
 	conditions: func(d Decision, day func(time.Time) string) string {
 		return "Medlen får användas endast för det som anges i ansökan, under projektperioden " +
-			day(d.PeriodStart) + "–" + day(d.PeriodEnd) + ". En redovisning av hur medlen har använts och vad de har lett till ska lämnas senast " +
+			day(d.PeriodStart) + "–" + day(d.PeriodEnd) + ". En återrapport om hur medlen har använts och vad de har lett till ska skickas in senast " +
 			day(d.ReportDue) + ". Medel som inte har använts återförs till " + d.Fund + "."
 	},
 	signature: func(d Decision) string {

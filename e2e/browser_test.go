@@ -372,6 +372,8 @@ func (j *journey) publicPages() {
 		tab.Open(p)
 		j.page("signed in " + p)
 	}
+	tab.Open("/me/data")
+	j.page("applicant's personal data")
 	tab.CheckSkipLink("/applications/new")
 	tab.CheckFocusOrder("/applications/new")
 	tab.CheckFocusOrder("/applications")
@@ -416,7 +418,8 @@ func (j *journey) publicPages() {
 		j.page("finance " + p)
 	}
 	j.as("Eva Strand")
-	for _, p := range []string{"/admin/people", "/admin/plans", "/admin/mail", "/admin/audit", "/admin/records", "/dev/mailbox"} {
+	for _, p := range []string{"/admin/people", "/admin/plans", "/admin/mail", "/admin/audit", "/admin/records", "/dev/mailbox",
+		"/admin/calls", "/admin/calls/new", "/admin/units", "/admin/people-import", "/me/data"} {
 		tab.Open(p)
 		j.page("admin " + p)
 	}
@@ -426,6 +429,12 @@ func (j *journey) publicPages() {
 	tab.Open("/admin/plans")
 	tab.Submit(`main a[href^="/admin/plans/"]`)
 	j.page("admin plan")
+	tab.Open("/admin/calls")
+	tab.Submit(`main table a[href^="/admin/calls/"]`)
+	j.page("admin call")
+	tab.Open("/admin/units")
+	tab.Submit(`main table a[href^="/admin/units/"]`)
+	j.page("admin unit")
 }
 
 // decisionDocument downloads the document of the decision just made, in

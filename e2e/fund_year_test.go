@@ -42,6 +42,7 @@ func TestFundYear(t *testing.T) {
 			clock.Store(time.Date(2027, 1, 10, 10, 0, 0, 0, time.UTC))
 			fy.applyAndDecide()
 			fy.followUp()
+			fy.narrowPages()
 		})
 	}
 }
@@ -182,5 +183,19 @@ func (f *fundYear) followUp() {
 	tab.Open("/followup/yearly?year=2026")
 	if text := tab.Text(); regexp.MustCompile(regexp.QuoteMeta(call2027)).MatchString(text) {
 		f.t.Error("the 2026 yearly report lists the 2027 call")
+	}
+}
+
+// narrowPages checks the administration pages at a phone's width (WCAG
+// 2.1 SC 1.4.10 Reflow: 320 CSS pixels): tables scroll in their own
+// region, nothing else scrolls sideways.
+func (f *fundYear) narrowPages() {
+	tab := f.tab
+	tab.Viewport(320, 800)
+	f.as("Eva Strand")
+	for _, p := range []string{"/admin/calls", "/admin/calls/new", fmt.Sprintf("/admin/calls/%d", f.call), "/admin/units",
+		fmt.Sprintf("/admin/units/%d", f.unit), "/admin/people-import"} {
+		tab.Open(p)
+		f.page("narrow " + p)
 	}
 }

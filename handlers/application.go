@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"mobilityfund/export"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
@@ -67,7 +69,63 @@ func (h *Handler) listApplications(c *gin.Context) {
 		"Calls": calls, "Units": chart.Units, "Faculties": faculties, "Plan": plan, "States": workflow.States(),
 		"Page": page, "Pages": pages, "Query": q, "SortKeys": models.SortKeys,
 		"Prev": pageLink(q, "before", list.Prev, page-1), "Next": pageLink(q, "after", list.Next, page+1),
+		"CSV": csvLink(q),
 	})
+}
+
+// listFilter reads the list's filters and order from the query string,
+// for the whole list (no page).
+func listFilter(q url.Values) models.ApplicationFilter {
+	return models.ApplicationFilter{
+		CallID: queryID(q, "call"), State: workflow.State(q.Get("state")), UnitID: queryID(q, "unit"),
+		FacultyID: queryID(q, "faculty"), GoalID: queryID(q, "goal"), Query: q.Get("q"),
+		Sort: q.Get("sort"), Desc: q.Get("desc") == "1",
+	}
+}
+
+// csvLink is the address of the list's CSV file with the same filters,
+// every page.
+func csvLink(q url.Values) string {
+	next := url.Values{}
+	for k, v := range q {
+		if k != "page" && k != "after" && k != "before" && k != "done" {
+			next[k] = v
+		}
+	}
+	if len(next) == 0 {
+		return "/applications.csv"
+	}
+	return "/applications.csv?" + next.Encode()
+}
+
+// exportApplicationsCSV sends the list as filtered, every page of it, as
+// CSV in the reader's language.
+func (h *Handler) exportApplicationsCSV(c *gin.Context) {
+	ctx := c.Request.Context()
+	chart, err := h.store.OrgChart(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	rows, err := h.store.Applications(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), listFilter(c.Request.URL.Query()))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	l := localizer(c)
+	out := make([]export.ListRow, len(rows))
+	for i, r := range rows {
+		out[i] = export.ListRow{Number: r.Number(), Title: r.Title, Unit: r.UnitName(l.Lang), State: stateName(l, r.State),
+			RequestedOre: r.RequestedOre, GrantedOre: r.GrantedOre, Updated: r.UpdatedAt}
+	}
+	var buf bytes.Buffer
+	if err := export.WriteListCSV(&buf, func(id string) string { return l.T(id) }, out); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+l.T("applications.csv_file")+`.csv"`)
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // pageLink is the list's URL for page n, the one beside the row cursor
@@ -125,7 +183,11 @@ func (h *Handler) showTasks(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "tasks", gin.H{"Groups": groups, "Only": only})
+	var total int64
+	for _, g := range groups {
+		total += g.Count
+	}
+	h.render(c, http.StatusOK, "tasks", gin.H{"Groups": groups, "Only": only, "Now": h.store.Now(), "Total": total})
 }
 
 // applicationPage is what the application page shows besides the form

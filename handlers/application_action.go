@@ -48,6 +48,11 @@ func readAction(c *gin.Context, action workflow.Action, zone *time.Location) (*a
 		}
 		in.AmountOre = ore
 	}
+	if action == workflow.ActionRevoke && c.PostForm("confirm") != "1" {
+		// Revoking takes money back from a unit: the form asks the
+		// decider to say so, with JavaScript or without.
+		a.Errors["confirm"] = "error.confirm_revoke"
+	}
 	if d, msg := parseDay(a.ExtendTo, zone); msg != "" {
 		a.Errors["extend_to"] = msg
 	} else if d != nil {

@@ -105,6 +105,10 @@ func (f draftForm) draft() (models.Draft, map[string]string) {
 	}
 	d.PeriodStart = parseDateField(f.PeriodStart, "period_start", problems)
 	d.PeriodEnd = parseDateField(f.PeriodEnd, "period_end", problems)
+	if d.PeriodStart != nil && d.PeriodEnd != nil && d.PeriodEnd.Before(*d.PeriodStart) {
+		// Said when the draft is saved, not first at submission.
+		problems["period_end"] = "error.period_order"
+	}
 	counts := []*int{&d.ExpectedStudentsFirst, &d.ExpectedStudentsSecond, &d.ExpectedStudentsThird,
 		&d.ExpectedMobilityWindows, &d.ExpectedPartnerAgreements}
 	for i, k := range expectedKeys {

@@ -104,6 +104,7 @@ var matrix = []matrixRow{
 	{"GET", "/me/data", "/me/data", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/me/data.json", "/me/data.json", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications", "/applications", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET", "/applications.csv", "/applications.csv", visitors{see, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET", "/applications/new", "/applications/new", visitors{see, ok, deny, deny, deny, deny, deny, ok}},
 	{"POST", "/applications", "/applications", visitors{unauth, invalid, deny, deny, deny, deny, deny, invalid}},
 	{"GET", "/applications/:id", "/applications/{app}", visitors{see, ok, ok, ok, ok, ok, ok, hide}},

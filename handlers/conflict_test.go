@@ -125,3 +125,28 @@ func TestStaleActionKeepsMessage(t *testing.T) {
 			"Budgeten för resor behöver specificeras.")
 	})
 }
+
+// TestStaleReportKeepsText has two applicants of HUMUS write the same
+// outcome report: James saves first, and Anna's save, from the page she
+// opened before, answers 409 with her text still in the form.
+func TestStaleReportKeepsText(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		s.SetClock(func() time.Time { return inCallWindow })
+		a := newApp(t, s)
+		app := bookedDemo(t, s, "Språkstöd inför utlandsstudier")
+		page := "/applications/" + itoa(app.ID) + "/report"
+		anna, james := a.demo("anna"), a.demo("james")
+		seen := hidden(t, anna.get(page).body, "version")
+		if r := james.post(page, reportForm(hidden(t, james.get(page).body, "version"), "90 000", "save")); r.status != http.StatusSeeOther {
+			t.Fatalf("james saves: %d\n%s", r.status, r.body)
+		}
+		mine := reportForm(seen, "95 000", "save")
+		mine.Set("done", "Annas beskrivning av kursen.")
+		r := anna.post(page, mine)
+		expect(t, "stale report", r, http.StatusConflict, "Ansökan har ändrats av någon annan", "Annas beskrivning av kursen.")
+		if v := hidden(t, r.body, "version"); v == seen {
+			t.Fatalf("the report form after a stale save still carries the old version %s", v)
+		}
+	})
+}

@@ -130,7 +130,7 @@ func TestFinanceFlow(t *testing.T) {
 		if err := s.DB().First(&after, granted.ID).Error; err != nil || after.State != workflow.StateBooked {
 			t.Fatalf("application after booking: %s %v", after.State, err)
 		}
-		if r := c.get(loc + "?booked=1"); r.status != http.StatusOK || !strings.Contains(r.body, "registrerad som bokförd") ||
+		if r := c.get(loc + "?booked=1"); r.status != http.StatusOK || !strings.Contains(r.body, "registrerat som bokfört") ||
 			!strings.Contains(r.body, "RD-4711") || strings.Contains(r.body, `action="`+loc+`/book"`) {
 			t.Errorf("batch page after booking: %d\n%s", r.status, r.body)
 		}
@@ -144,7 +144,7 @@ func TestFinanceFlow(t *testing.T) {
 		}
 		c.post("/language", url.Values{"lang": {"sv"}, "next": {"/"}})
 		r = c.post(loc+"/book", url.Values{"version": {"1"}, "voucher_number": {"RD-4712"}, "voucher_date": {"2026-03-06"}})
-		if r.status != http.StatusConflict || !strings.Contains(r.body, "redan bokförd") || !strings.Contains(r.body, "RD-4711") {
+		if r.status != http.StatusConflict || !strings.Contains(r.body, "redan bokfört") || !strings.Contains(r.body, "RD-4711") {
 			t.Fatalf("second booking: %d\n%s", r.status, r.body)
 		}
 		if b, err := s.FinanceBatchByID(ctx, id); err != nil || b.VoucherNumber != "RD-4711" {

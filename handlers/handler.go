@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -68,6 +69,9 @@ func New(d Deps) (http.Handler, error) {
 		"dict":         dict,
 		"state":        stateName,
 		"neolaia":      neolaiaName,
+		"relation":     relationName,
+		"badge":        stateBadge,
+		"daysSince":    daysSince,
 		"option":       optionOf,
 		"blocked":      blockedReason,
 		"bytes":        byteSize,
@@ -92,7 +96,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	// Sessions are rows in the database (handlers/session.go).
-	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.FormActionOrigin), h.identify(), h.readBody())
+	r.Use(requestID(), h.accessLog(), h.recoverer(), securityHeaders(d.Config.Production(), d.OIDC.FormActionOrigin), readOnlyMemo(), h.identify(), h.readBody())
 	h.routes(r)
 
 	// Browsers send Sec-Fetch-Site or Origin with every request; a
@@ -118,6 +122,32 @@ func dict(kv ...any) map[string]any {
 // stateName names a state; audit rows carry states as plain strings.
 func stateName(l *i18n.Localizer, s any) string {
 	return l.T("state." + fmt.Sprint(s))
+}
+
+// relationName names a plan activity's NEOLAiA relation: an activity
+// without one reads "Nej", the same word an application's "no" shows
+// (the plan itself marks it with a dash).
+func relationName(l *i18n.Localizer, n models.Neolaia) string {
+	if n == "" {
+		n = models.NeolaiaNo
+	}
+	return neolaiaName(l, n)
+}
+
+// daysSince is how many whole days have passed from then to now.
+func daysSince(now, then time.Time) int {
+	if now.Before(then) {
+		return 0
+	}
+	return int(now.Sub(then).Hours() / 24)
+}
+
+// stateBadge shows a state as a badge: its name in text, and a colour
+// that repeats it (never the colour alone).
+func stateBadge(l *i18n.Localizer, s any) template.HTML {
+	st := fmt.Sprint(s)
+	return template.HTML(`<span class="state state-` + template.HTMLEscapeString(st) + `">` +
+		template.HTMLEscapeString(stateName(l, s)) + `</span>`)
 }
 
 func neolaiaName(l *i18n.Localizer, n models.Neolaia) string {

@@ -145,9 +145,9 @@ func TestLifecycleThroughPages(t *testing.T) {
 		// Returning needs a message; without one the form says so.
 		sara := a.demo("sara")
 		expect(t, "return without message", sara.post(page+"/actions/return", url.Values{"version": {version(t, sara, id)}}),
-			http.StatusUnprocessableEntity, "Fyll i detta")
+			http.StatusUnprocessableEntity, "Fyll i fältet")
 		step(sara, "sara", "return", url.Values{"comment": {"Budgeten för resor behöver specificeras."}})
-		expect(t, "returned", anna.get(page), http.StatusOK, "Återsänd för komplettering", "Budgeten för resor behöver specificeras.")
+		expect(t, "returned", anna.get(page), http.StatusOK, "Ska kompletteras", "Budgeten för resor behöver specificeras.")
 
 		// anna fixes the budget; a posted state or amount has no effect.
 		fix := applicationForm(humus, activity)
@@ -177,7 +177,7 @@ func TestLifecycleThroughPages(t *testing.T) {
 		r = anna.get(page)
 		expect(t, "granted", r, http.StatusOK, "Beviljad", "40\u00a0000\u00a0kr", "ORU 2026/77", "Beviljas delvis")
 		for _, ev := range []string{"Ansökan skapades", "Inskickad", "Tillstyrkt", "Skickad tillbaka för komplettering",
-			"Ansökan ändrades", "Klar för beslut", "Beviljad"} {
+			"Ansökan ändrades", "Lämnad till beslut", "Beviljad"} {
 			if !strings.Contains(r.body, ev) {
 				t.Errorf("the timeline lacks %q", ev)
 			}
@@ -252,8 +252,8 @@ func TestTasksAndList(t *testing.T) {
 
 		sara := a.demo("sara")
 		expect(t, "list", sara.get("/applications"), http.StatusOK, "6 ansökningar")
-		expect(t, "search", sara.get("/applications?q=spr%C3%A5kst%C3%B6d"), http.StatusOK, "1 ansökningar", "Språkstöd")
-		expect(t, "state", sara.get("/applications?state=rejected"), http.StatusOK, "1 ansökningar", "Studieresa till London")
+		expect(t, "search", sara.get("/applications?q=spr%C3%A5kst%C3%B6d"), http.StatusOK, "1 ansökan", "Språkstöd")
+		expect(t, "state", sara.get("/applications?state=rejected"), http.StatusOK, "1 ansökan", "Studieresa till London")
 		r := sara.get("/applications?sort=requested&desc=1")
 		first := strings.Index(r.body, "Partnerbesök")
 		last := strings.Index(r.body, "Informationsturné")

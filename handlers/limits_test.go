@@ -44,7 +44,7 @@ func TestHugeBodyRefused(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "För mycket på en gång") {
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "Det du skickade är för stort") {
 			t.Errorf("length %v: status %d, want 413 with the page", withLength, resp.StatusCode)
 		}
 	}

@@ -127,7 +127,7 @@ func TestDevMailbox(t *testing.T) {
 			t.Fatalf("delivered %d, %v", n, err)
 		}
 		r := c.get("/dev/mailbox")
-		for _, want := range []string{"Ansökan inlämnad", "Application submitted", "anna.lindqvist@example.org",
+		for _, want := range []string{"Ansökan inskickad", "Application submitted", "anna.lindqvist@example.org",
 			"&lt;!DOCTYPE html&gt;", cfg.BaseURL + "/applications/"} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("mailbox page lacks %q", want)

@@ -201,3 +201,14 @@ func (h *Handler) accessLog() gin.HandlerFunc {
 			"status", c.Writer.Status(), "duration", time.Since(start).Round(time.Microsecond), "user", user)
 	}
 }
+
+// readOnlyMemo lets a request that changes nothing (GET, HEAD) read the
+// org chart once, however many parts of the page ask for it.
+func readOnlyMemo() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+			c.Request = c.Request.WithContext(models.WithOrgChartMemo(c.Request.Context()))
+		}
+		c.Next()
+	}
+}

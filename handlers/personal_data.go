@@ -66,7 +66,8 @@ func (h *Handler) showPersonalData(c *gin.Context) {
 		"comments": int64(len(comments)) < p.Counts.Comments, "reports": int64(len(reports)) < p.Counts.Reports,
 		"audit": int64(len(audit)) < p.Counts.Audit, "mail": int64(len(mail)) < p.Counts.Mail}
 	h.render(c, http.StatusOK, "personal_data", gin.H{"P": p, "Applications": apps, "Comments": comments,
-		"Reports": reports, "Audit": audit, "Mail": mail, "More": more})
+		"Reports": reports, "Audit": audit, "Mail": mail, "More": more,
+		"RetentionMonths": h.cfg.Retention.Months})
 }
 
 func collect[T any](into *[]T) func(*T) error {

@@ -58,7 +58,7 @@ func TestPersonalData(t *testing.T) {
 		}
 		for _, want := range []string{anna.User.Name, anna.User.Email, app.Title, "Min fråga om resorna",
 			c.t("role.applicant"), "MF-2026-0001: Ansökan behöver kompletteras – Resan", `href="/me/data.json"`,
-			"arkivlagen", `href="/me/data" aria-current="page"`} {
+			"arkivlagen", "24 månader", "Integritetsskyddsmyndigheten", `href="/me/data" aria-current="page"`} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("/me/data does not show %q", want)
 			}

@@ -76,7 +76,7 @@ func TestPlanAdminPages(t *testing.T) {
 		if r := eva.post(base+"/texts/area/"+itoa(next.Areas[0].ID), url.Values{"text_sv": {"Forskning och innovation"}, "text_en": {"Research"}}); r.status != http.StatusSeeOther {
 			t.Fatalf("area: %d", r.status)
 		}
-		expect(t, "edited plan", eva.get(base), http.StatusOK, "Ny aktivitet", "Forskning och innovation", "utgången", "Ta i bruk igen")
+		expect(t, "edited plan", eva.get(base), http.StatusOK, "Ny aktivitet", "Forskning och innovation", "utgått ur planen", "Ta i bruk igen")
 		got, _ := s.PlanByID(ctx, next.ID)
 		if got.Activities()[0].Responsible != "Inst, IK" || !got.Activities()[0].Retired() {
 			t.Errorf("activity after edit and retirement: %+v", got.Activities()[0])

@@ -19,6 +19,13 @@ func (h *Handler) render(c *gin.Context, status int, page string, data gin.H) {
 	data["RequestURI"] = c.Request.URL.RequestURI()
 	data["DevMode"] = !h.cfg.Production()
 	data["RequestID"] = RequestIDOf(c.Request.Context())
+	if me := actorOf(c); me != nil && page != "error" {
+		// The menu says how much waits; an error page asks the database
+		// nothing, since the database may be why it is shown.
+		if n, err := h.store.TaskCount(c.Request.Context(), me); err == nil {
+			data["TaskCount"] = n
+		}
+	}
 	var buf bytes.Buffer
 	if err := h.pages.Render(&buf, page, data); err != nil {
 		h.log.ErrorContext(c.Request.Context(), "render", "page", page, "err", err)

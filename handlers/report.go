@@ -119,7 +119,9 @@ func knownDone(v string, known ...string) string {
 
 // renderReport shows the report page, with the form's text and errors
 // when it is shown again.
-func (h *Handler) renderReport(c *gin.Context, status int, v *models.ReportView, form map[string]string, errs map[string]string, revisionErr string) {
+// A form that came after someone else's change (stale) comes back with
+// what was typed, the new version and a notice.
+func (h *Handler) renderReport(c *gin.Context, status int, v *models.ReportView, form map[string]string, errs map[string]string, revisionErr string, stale bool) {
 	l := localizer(c)
 	if form == nil {
 		form = reportFormValues(v.Report, l.Lang)
@@ -130,6 +132,7 @@ func (h *Handler) renderReport(c *gin.Context, status int, v *models.ReportView,
 		"Form": form, "Errors": byField, "ErrorList": list, "RevisionError": revisionErr,
 		"Considerations": workflow.ConsiderationFields, "Counts": reportCounts,
 		"Done": knownDone(c.Query("done"), "saved", "submitted", "accepted", "revision"), "Message": c.PostForm("message"),
+		"Stale": stale,
 	})
 }
 
@@ -145,7 +148,7 @@ func (h *Handler) showReportPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.renderReport(c, http.StatusOK, v, nil, nil, "")
+	h.renderReport(c, http.StatusOK, v, nil, nil, "", false)
 }
 
 // saveReport saves the report as a draft, or submits it when the
@@ -164,13 +167,17 @@ func (h *Handler) saveReport(c *gin.Context) {
 		err = h.store.SaveReport(ctx, actorOf(c), id, formVersion(c), in, submit)
 	}
 	var verr *workflow.ValidationError
-	if errors.As(err, &verr) {
+	if stale := errors.Is(err, models.ErrStale); stale || errors.As(err, &verr) {
 		v, lerr := h.store.ReportPage(ctx, actorOf(c), id)
 		if lerr != nil {
 			h.fail(c, lerr)
 			return
 		}
-		h.renderReport(c, statusOf(err), v, raw, verr.Fields, "")
+		var fields map[string]string
+		if verr != nil {
+			fields = verr.Fields
+		}
+		h.renderReport(c, statusOf(err), v, raw, fields, "", stale)
 		return
 	}
 	if err != nil {
@@ -208,13 +215,17 @@ func (h *Handler) requestReportRevision(c *gin.Context) {
 	ctx := c.Request.Context()
 	err := h.store.RequestReportRevision(ctx, actorOf(c), id, formVersion(c), c.PostForm("message"))
 	var verr *workflow.ValidationError
-	if errors.As(err, &verr) {
+	if stale := errors.Is(err, models.ErrStale); stale || errors.As(err, &verr) {
 		v, lerr := h.store.ReportPage(ctx, actorOf(c), id)
 		if lerr != nil {
 			h.fail(c, lerr)
 			return
 		}
-		h.renderReport(c, statusOf(err), v, nil, nil, localizer(c).T("followup.err.required"))
+		msg := ""
+		if !stale {
+			msg = localizer(c).T("followup.err.required")
+		}
+		h.renderReport(c, statusOf(err), v, nil, nil, msg, stale)
 		return
 	}
 	if err != nil {

@@ -58,6 +58,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	signedIn.GET("/me/data", h.showPersonalData)
 	signedIn.GET("/me/data.json", h.downloadPersonalData)
 	signedIn.GET("/applications", h.listApplications)
+	signedIn.GET("/applications.csv", h.exportApplicationsCSV)
 	signedIn.GET("/applications/new", h.showNewApplication)
 	signedIn.POST("/applications", h.createApplication)
 	signedIn.GET("/applications/:id", h.showApplication)

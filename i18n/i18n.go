@@ -120,6 +120,21 @@ func (l *Localizer) T(id string, args ...any) string {
 	return s
 }
 
+// N translates id for a count: the message's "one" or "other" form as
+// the reader's language chooses for n ("1 ansökan", "2 ansökningar"), with
+// n as {{.Count}} and args as for T.
+func (l *Localizer) N(id string, n any, args ...any) string {
+	data := map[string]any{"Count": n}
+	for i := 0; i+1 < len(args); i += 2 {
+		data[fmt.Sprint(args[i])] = args[i+1]
+	}
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: data})
+	if err != nil || s == "" {
+		return "[" + id + "]"
+	}
+	return s
+}
+
 // Money formats an amount in öre for the reader: "1 234 567 kr" or
 // "SEK 1,234,567".
 func (l *Localizer) Money(ore int64) string { return money.Format(ore, l.Lang) }

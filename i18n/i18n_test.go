@@ -46,7 +46,7 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	re := regexp.MustCompile(`\.[TN] "([a-z0-9_.]+)"`)
 	root := filepath.Join("..", "templates")
 	found := 0
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

@@ -460,3 +460,21 @@ func actorID(a *Actor) *int64 {
 	}
 	return &a.User.ID
 }
+
+// pickableCallActivityIDs is PickableActivityIDs limited to what call
+// funds, in the same one statement: an activity the call does not fund
+// cannot be added to its applications.
+func (s *Store) pickableCallActivityIDs(ctx context.Context, call *Call, ids []int64) ([]int64, error) {
+	var out []int64
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.conn(ctx).Model(&PlanActivity{}).
+		Joins("JOIN plan_goals ON plan_goals.id = plan_activities.goal_id").
+		Joins("JOIN plan_areas ON plan_areas.id = plan_goals.area_id").
+		Where("plan_activities.id IN ? AND plan_areas.plan_id = ? AND plan_activities.retired_at IS NULL", ids, call.PlanID).
+		Where("(NOT EXISTS (SELECT 1 FROM call_activities ca WHERE ca.call_id = ?) OR "+
+			"plan_activities.id IN (SELECT ca.activity_id FROM call_activities ca WHERE ca.call_id = ?))", call.ID, call.ID).
+		Order("plan_activities.id").Pluck("plan_activities.id", &out).Error
+	return out, err
+}

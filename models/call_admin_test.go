@@ -180,3 +180,36 @@ func TestReferenceNumbers(t *testing.T) {
 		}
 	})
 }
+
+// TestCallFundsChosenActivities: a call that funds one activity refuses
+// a draft linked to another.
+func TestCallFundsChosenActivities(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		s.SetClock(func() time.Time { return time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC) })
+		if err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := s.CurrentPlan(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acts := plan.Activities()
+		in := callInput(t, s, "smal")
+		in.OpensAt = time.Date(2026, 5, 1, 0, 0, 0, 0, swedish)
+		in.ActivityIDs = []int64{acts[0].ID}
+		call, err := s.CreateCall(ctx, mustActor(t, s, "sara"), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		erik := mustActor(t, s, "erik")
+		d := models.Draft{UnitID: *erik.User.UnitID, Title: "Smal", ActivityIDs: []int64{acts[1].ID}}
+		_, err = s.CreateDraft(ctx, erik, call.ID, d)
+		wantFields(t, err, map[string]string{"activities": "error.invalid_choice"})
+		d.ActivityIDs = []int64{acts[0].ID}
+		if _, err := s.CreateDraft(ctx, erik, call.ID, d); err != nil {
+			t.Fatalf("a funded activity: %v", err)
+		}
+	})
+}

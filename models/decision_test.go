@@ -119,8 +119,8 @@ func TestDecisionDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if flat := pdftest.Flat(t, rev.Content); !strings.Contains(flat, "Beslut om återkallelse av medel ur Mobilitetsfonden") ||
-			!strings.Contains(flat, "(dnr ORU 2026/04711)") || !strings.Contains(flat, "återkallas") {
+		if flat := pdftest.Flat(t, rev.Content); !strings.Contains(flat, "Beslut om att upphäva beslut om medel ur Mobilitetsfonden") ||
+			!strings.Contains(flat, "(dnr ORU 2026/04711)") || !strings.Contains(flat, "upphävs") {
 			t.Errorf("revocation:\n%s", flat)
 		}
 	})

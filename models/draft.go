@@ -288,7 +288,7 @@ func (s *Store) writeDraftParts(ctx context.Context, app *Application, call *Cal
 			added = append(added, id)
 		}
 	}
-	pickable, err := s.PickableActivityIDs(ctx, call.PlanID, added)
+	pickable, err := s.pickableCallActivityIDs(ctx, call, added)
 	if err != nil {
 		return err
 	}

@@ -249,8 +249,10 @@ func (s *Store) importPerson(ctx context.Context, by *int64, issuer string, r Pe
 		c.Action = "update"
 	}
 	if c.Action != "" {
+		// The row names the person by id only: name and email stay in the
+		// users table, where pseudonymisation finds them.
 		if err := tx.Create(&AuditEvent{Entity: "user", EntityID: u.ID, ActorID: by, Action: "import_" + c.Action,
-			Comment: r.Subject + " · " + r.Name + " · " + r.Email + " · " + r.Unit, CreatedAt: now}).Error; err != nil {
+			Comment: "unit " + r.Unit, CreatedAt: now}).Error; err != nil {
 			return c, err
 		}
 	}

@@ -23,7 +23,7 @@ func TestPlan2025(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if plan.TitleSV != "Handlingsplan för internationalisering 2025-2026" {
+		if plan.TitleSV != "Handlingsplan för internationalisering 2025–2026" {
 			t.Errorf("title = %q", plan.TitleSV)
 		}
 		var areas []string

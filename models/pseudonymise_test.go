@@ -193,6 +193,15 @@ func TestPseudonymise(t *testing.T) {
 		if audits != 1 {
 			t.Errorf("%d pseudonymisation audit rows", audits)
 		}
+
+		// She comes back: sign-in finds her by issuer and subject and gives
+		// her name and address back.
+		back, err := s.SignIn(ctx, models.Identity{Issuer: models.DevIssuer, Subject: "anna", Email: email, Name: name},
+			nil, sessHash(10), nil, "")
+		mustOK(t, err)
+		if back.Created || back.User.ID != u.ID || back.User.Name != name || back.User.PseudonymisedAt != nil {
+			t.Errorf("after signing in again: %+v", back.User)
+		}
 	})
 }
 

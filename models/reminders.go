@@ -37,7 +37,7 @@ func (s *Store) QueueReminders(ctx context.Context, r workflow.ReminderRules) (i
 		var n, last int
 		err := s.WithTx(ctx, func(ctx context.Context) error {
 			var err error
-			n, last, err = s.queueReminderBatch(ctx, r, after)
+			n, last, err = s.queueReminderBatch(ctx, r, after, reminderRunQueued-queued)
 			return err
 		})
 		if err != nil {
@@ -58,8 +58,10 @@ func (s *Store) QueueReminders(ctx context.Context, r workflow.ReminderRules) (i
 
 // queueReminderBatch writes the reminders of the next applications after
 // id after that may be due for one, and returns how many rows it wrote and
-// the last id it looked at (0 when there were none).
-func (s *Store) queueReminderBatch(ctx context.Context, r workflow.ReminderRules, after int64) (queued, last int, err error) {
+// the last id it looked at (0 when there were none). Once the mails of
+// the applications written reach budget it stops after that application,
+// and last names it, so that the next run continues with the one after.
+func (s *Store) queueReminderBatch(ctx context.Context, r workflow.ReminderRules, after int64, budget int) (queued, last int, err error) {
 	db := s.conn(ctx)
 	now := s.now()
 	var apps []Application
@@ -128,6 +130,10 @@ func (s *Store) queueReminderBatch(ctx context.Context, r workflow.ReminderRules
 			Key: "remind:" + string(d.rem.Event) + ":app:" + itoa(d.app.ID) + ":" + d.rem.Key,
 			Payload: NoticePayload{Number: d.app.Number(), Title: d.app.Title, State: string(d.app.State),
 				Due: d.rem.Due, Days: d.rem.Days}})
+		if budget -= len(to); budget <= 0 {
+			last = int(d.app.ID)
+			break
+		}
 	}
 	queued, err = s.enqueue(ctx, now, out)
 	return queued, last, err

@@ -252,8 +252,20 @@ func (s *Store) SaveReport(ctx context.Context, actor *Actor, id int64, version 
 		} else {
 			err = tx.Model(&Report{}).Where("application_id = ?", id).Select("*").Omit("application_id", "created_at").Updates(&r).Error
 		}
-		if err != nil || !submit {
+		if err != nil {
 			return err
+		}
+		if !submit {
+			// A saved draft is a change too: a second applicant's form
+			// from before it must come back as stale, not overwrite it.
+			res := tx.Model(&Application{}).Where("id = ? AND version = ?", id, version).UpdateColumn("version", version+1)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return &StaleError{Have: version, Current: version + 1}
+			}
+			return nil
 		}
 		_, err = s.Apply(ctx, id, version, actor, workflow.ActionReport, workflow.Input{AmountOre: in.SpentOre, Comment: r.Done})
 		return err

@@ -96,14 +96,19 @@ func TestReportReturnsUnspentMoney(t *testing.T) {
 		if v, err := s.ReportPage(ctx, erik, app.ID); err != nil || !v.Saved || v.Report.SpentOre != spent {
 			t.Errorf("the applicant's draft: %+v %v", v, err)
 		}
-		if err := s.SaveReport(ctx, erik, app.ID, app.Version, fullReport(spent), true); err != nil {
+		// The saved draft moved the version on, so that a colleague's
+		// older form is refused.
+		if err := s.SaveReport(ctx, erik, app.ID, app.Version, fullReport(spent), true); !errors.Is(err, models.ErrStale) {
+			t.Fatalf("submit on the version before the draft: %v", err)
+		}
+		if err := s.SaveReport(ctx, erik, app.ID, app.Version+1, fullReport(spent), true); err != nil {
 			t.Fatalf("submit: %v", err)
 		}
 		view, err := s.ReportPage(ctx, sara, app.ID)
 		if err != nil || !view.CanReview || view.CanEdit || view.UnspentOre() != 3_000_012 {
 			t.Fatalf("coordinator's view: %+v %v", view, err)
 		}
-		if err := s.AcceptReport(ctx, sara, app.ID, app.Version+1); err != nil {
+		if err := s.AcceptReport(ctx, sara, app.ID, app.Version+2); err != nil {
 			t.Fatalf("accept: %v", err)
 		}
 		after, err := s.BudgetOf(ctx, call)

@@ -61,14 +61,14 @@ var demoPeople = []demoPerson{
 	{"anna", "Anna Lindqvist", "anna.lindqvist@example.org", "sv", "HUMUS", workflow.RoleApplicant, "HUMUS", 0},
 	{"james", "James Whitfield", "james.whitfield@example.org", "en", "HUMUS", workflow.RoleApplicant, "HUMUS", 0},
 	{"erik", "Erik Nyström", "erik.nystrom@example.org", "sv", "NT", workflow.RoleApplicant, "NT", 0},
-	{"maria", "Maria Berg (prefekt HUMUS)", "maria.berg@example.org", "sv", "HUMUS", workflow.RoleUnitHead, "HUMUS", 0},
-	{"nils", "Nils Ahlgren (prefekt NT)", "nils.ahlgren@example.org", "sv", "NT", workflow.RoleUnitHead, "NT", 0},
-	{"lars", "Lars Holm (dekan HS)", "lars.holm@example.org", "sv", "HS", workflow.RoleUnitHead, "HS", 0},
-	{"sara", "Sara Ekberg (internationella kontoret)", "sara.ekberg@example.org", "sv", "IK", workflow.RoleCoordinator, "", 0},
-	{"karin", "Karin Sjöberg (vicerektor)", "karin.sjoberg@example.org", "sv", "LS", workflow.RoleDecider, "", 0},
-	{"johan", "Johan Dahl (ställföreträdande vicerektor)", "johan.dahl@example.org", "sv", "IHV", workflow.RoleDecider, "", 30},
-	{"peter", "Peter Lund (ekonomi)", "peter.lund@example.org", "sv", "EKO", workflow.RoleFinance, "", 0},
-	{"eva", "Eva Strand (systemägare)", "eva.strand@example.org", "sv", "LS", workflow.RoleAdmin, "", 0},
+	{"maria", "Maria Berg", "maria.berg@example.org", "sv", "HUMUS", workflow.RoleUnitHead, "HUMUS", 0},
+	{"nils", "Nils Ahlgren", "nils.ahlgren@example.org", "sv", "NT", workflow.RoleUnitHead, "NT", 0},
+	{"lars", "Lars Holm", "lars.holm@example.org", "sv", "HS", workflow.RoleUnitHead, "HS", 0},
+	{"sara", "Sara Ekberg", "sara.ekberg@example.org", "sv", "IK", workflow.RoleCoordinator, "", 0},
+	{"karin", "Karin Sjöberg", "karin.sjoberg@example.org", "sv", "LS", workflow.RoleDecider, "", 0},
+	{"johan", "Johan Dahl", "johan.dahl@example.org", "sv", "IHV", workflow.RoleDecider, "", 30},
+	{"peter", "Peter Lund", "peter.lund@example.org", "sv", "EKO", workflow.RoleFinance, "", 0},
+	{"eva", "Eva Strand", "eva.strand@example.org", "sv", "LS", workflow.RoleAdmin, "", 0},
 }
 
 // demoLine is a budget line of a demo application, in whole kronor.

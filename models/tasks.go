@@ -89,30 +89,37 @@ func (s *Store) taskCells(ctx context.Context, actor *Actor) ([]taskCell, error)
 	if err != nil {
 		return nil, err
 	}
-	calls, err := s.Calls(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]workflow.Call, len(calls))
-	for i := range calls {
-		byID[calls[i].ID] = workflowCall(&calls[i])
-	}
 	var settled []string
 	for _, st := range workflow.States() {
 		if workflow.Settled(st) {
 			settled = append(settled, string(st))
 		}
 	}
+	// The calls come with their cells, in the same statement: the menu
+	// of every page counts tasks.
 	var rows []struct {
-		CallID, UnitID int64
-		State          workflow.State
-		N              int64
+		CallID, UnitID      int64
+		State               workflow.State
+		N                   int64
+		BudgetOre           int64
+		DeadlineAt          time.Time
+		EndorsementRequired bool
 	}
-	err = s.conn(ctx).Table("application_totals").Select("call_id, unit_id, state, CAST(SUM(applications) AS BIGINT) AS n").
-		Where("state NOT IN ?", settled).Group("call_id, unit_id, state").Having("SUM(applications) > 0").
-		Order("call_id, unit_id, state").Scan(&rows).Error
+	err = s.conn(ctx).Table("application_totals").
+		Joins("JOIN calls ON calls.id = application_totals.call_id").
+		Select("application_totals.call_id, application_totals.unit_id, application_totals.state, "+
+			"CAST(SUM(application_totals.applications) AS BIGINT) AS n, "+
+			"calls.budget_ore, calls.deadline_at, calls.endorsement_required").
+		Where("application_totals.state NOT IN ?", settled).
+		Group("application_totals.call_id, application_totals.unit_id, application_totals.state, calls.budget_ore, calls.deadline_at, calls.endorsement_required").
+		Having("SUM(application_totals.applications) > 0").
+		Order("application_totals.call_id, application_totals.unit_id, application_totals.state").Scan(&rows).Error
 	if err != nil {
 		return nil, err
+	}
+	byID := map[int64]workflow.Call{}
+	for _, r := range rows {
+		byID[r.CallID] = workflow.Call{ID: r.CallID, BudgetOre: r.BudgetOre, Deadline: r.DeadlineAt, EndorsementRequired: r.EndorsementRequired}
 	}
 	now := s.now()
 	var cells []taskCell
@@ -236,4 +243,30 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// TaskCount counts what waits for the actor, as the groups of TaskGroups
+// count it, from the kept totals: cheap enough for the menu of every
+// page, and the same number whatever the number of applications.
+func (s *Store) TaskCount(ctx context.Context, actor *Actor) (int64, error) {
+	cells, err := s.taskCells(ctx, actor)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	var extended []taskCell
+	for _, c := range cells {
+		n += c.count
+		if c.extended {
+			extended = append(extended, c)
+		}
+	}
+	if len(extended) > 0 {
+		var more int64
+		if err := taskWhere(s.conn(ctx).Table("applications"), extended, s.now()).Count(&more).Error; err != nil {
+			return 0, err
+		}
+		n += more
+	}
+	return n, nil
 }

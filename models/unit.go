@@ -60,11 +60,31 @@ type OrgChart struct {
 // OrgChart loads the whole org chart. Universities have a few hundred
 // units at most, so one query and an in-memory tree beat recursive SQL.
 func (s *Store) OrgChart(ctx context.Context) (*OrgChart, error) {
+	memo, _ := ctx.Value(chartMemoKey{}).(*chartMemo)
+	if memo != nil && memo.chart != nil {
+		return memo.chart, nil
+	}
 	var units []OrgUnit
 	if err := s.conn(ctx).Order("name_sv").Find(&units).Error; err != nil {
 		return nil, err
 	}
-	return newOrgChart(units), nil
+	chart := newOrgChart(units)
+	if memo != nil {
+		memo.chart = chart
+	}
+	return chart, nil
+}
+
+type chartMemoKey struct{}
+
+type chartMemo struct{ chart *OrgChart }
+
+// WithOrgChartMemo returns a context in which OrgChart reads the chart
+// once and then answers from memory: for a request that changes no unit,
+// such as a page view, whose parts (the page, the menu's count) each
+// need the chart. The chart is never shared between requests.
+func WithOrgChartMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, chartMemoKey{}, &chartMemo{})
 }
 
 func newOrgChart(units []OrgUnit) *OrgChart {

@@ -48,7 +48,7 @@ func TestReminderOnce(t *testing.T) {
 
 		t.Run("CallDeadline", func(t *testing.T) {
 			e.setClock(call.DeadlineAt.Add(-3 * 24 * time.Hour))
-			_, mails := e.remind("sista dag att lämna in")
+			_, mails := e.remind("sista dag att skicka in")
 			en := 0
 			for _, m := range e.smtp.Messages() {
 				if strings.Contains(m.Subject, "the deadline for submission is 2026-12-31") {
@@ -67,7 +67,7 @@ func TestReminderOnce(t *testing.T) {
 			e.apply(e.app("Partnerbesök"), "peter", workflow.ActionBook, workflow.Input{})
 			due := call.ReportDueOn
 			e.setClock(time.Date(due.Year(), due.Month(), due.Day()-10, 9, 0, 0, 0, time.UTC))
-			_, mails := e.remind("redovisningen ska lämnas senast 2027-06-30")
+			_, mails := e.remind("återrapporten ska skickas in senast 2027-06-30")
 			if got := recipients(mails); !slices.Equal(got, []string{erik}) || !strings.Contains(mails[0].Text, "om 10 dagar") {
 				t.Fatalf("report due reminder went to %v", got)
 			}
@@ -75,7 +75,7 @@ func TestReminderOnce(t *testing.T) {
 				t.Fatalf("second run: %d queued, %d mails", n, len(again))
 			}
 			e.setClock(time.Date(due.Year(), due.Month(), due.Day()+3, 9, 0, 0, 0, time.UTC))
-			_, mails = e.remind("Redovisningen är försenad")
+			_, mails = e.remind("Återrapporten är försenad")
 			if got := recipients(mails); !slices.Equal(got, []string{erik}) || !strings.Contains(mails[0].Text, "3 dagar försenad") {
 				t.Fatalf("overdue reminder went to %v", got)
 			}

@@ -18,15 +18,19 @@ func (tab *Tab) Viewport(width, height int64) {
 // overflowJS measures the page's horizontal overflow and names the
 // widest elements that stick out past the right edge of the viewport,
 // skipping what sits inside an element that scrolls on its own (a table
-// region) and what is visually hidden.
+// region) unless it is positioned out of it.
 const overflowJS = `(() => {
   const root = document.documentElement, w = root.clientWidth;
-  const scrolls = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
-    const s = getComputedStyle(p); if (s.overflowX === "auto" || s.overflowX === "scroll" || s.overflowX === "hidden") return true; } return false; };
+  // An element inside a scrolling region stays in it, unless it is
+  // positioned absolutely and the region is not positioned.
+  const scrolls = e => { const abs = getComputedStyle(e).position === "absolute";
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if ((s.overflowX === "auto" || s.overflowX === "scroll" || s.overflowX === "hidden") && (!abs || s.position !== "static")) return true; } return false; };
   const out = [];
   for (const e of document.body.querySelectorAll("*")) {
     const r = e.getBoundingClientRect();
-    if (r.width === 0 || r.height <= 1 || r.right <= w + 1 || scrolls(e)) continue;
+    if (r.width === 0 || r.right <= w + 1 || scrolls(e)) continue;
     out.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") +
       " (right edge " + Math.round(r.right) + " px): " + (e.innerText || "").trim().slice(0, 40));
     if (out.length >= 8) break;

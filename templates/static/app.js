@@ -49,7 +49,12 @@
     amount.addEventListener("input", function () {
       var v = parseOre(amount.value);
       if (v === null) return;
-      after.textContent = format(parseInt(budget.getAttribute("data-remaining"), 10) - v, budget.getAttribute("data-lang"));
+      var left = parseInt(budget.getAttribute("data-remaining"), 10) - v;
+      after.textContent = format(left, budget.getAttribute("data-lang"));
+      // A negative remainder is a warning, never shown in the calm colour.
+      var box = document.getElementById("decide-after-box"), over = document.getElementById("decide-over");
+      if (box) box.classList.toggle("negative", left < 0);
+      if (over) over.hidden = left >= 0;
     });
   }
 })();
