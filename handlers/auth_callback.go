@@ -34,13 +34,9 @@ func (h *Handler) startLogin(c *gin.Context) {
 		h.fail(c, errPageNotFound)
 		return
 	}
-	if !h.oidc.Ready() {
-		h.renderLogin(c, http.StatusServiceUnavailable, "auth.unavailable")
-		return
-	}
 	f := auth.NewFlow(nextAfterSignIn(c.Query("next")), time.Now().Add(flowMaxAge))
 	target, err := h.oidc.AuthURL(f)
-	if err != nil {
+	if err != nil { // auth.ErrNotReady: the provider has not answered yet
 		h.renderLogin(c, http.StatusServiceUnavailable, "auth.unavailable")
 		return
 	}
