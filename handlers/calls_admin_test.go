@@ -85,7 +85,7 @@ func TestUnitAdminPages(t *testing.T) {
 		eva := a.demo("eva")
 		expect(t, "units", eva.get("/admin/units"), http.StatusOK, "Handelshögskolan", "3110")
 		export := eva.get("/admin/units/export.csv")
-		expect(t, "export", export, http.StatusOK, "code,name_sv,name_en,parent,cost_centre,project,kind,project_name", "HUMUS,")
+		expect(t, "export", export, http.StatusOK, "code;name_sv;name_en;parent;cost_centre;project;kind;project_name", "HUMUS;")
 		expect(t, "round trip", eva.upload("/admin/units/import", "chart.csv", []byte(export.body)), http.StatusOK, "Filen ändrar ingenting")
 
 		latin1 := []byte("code;name_sv;name_en;parent;cost_centre;project\nGEO;Institutionen f\xf6r geografi;School of Geography;ENT;3130;\n")
