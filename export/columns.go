@@ -2,6 +2,7 @@ package export
 
 import (
 	"io"
+	"iter"
 	"strconv"
 
 	"mobilityfund/money"
@@ -46,12 +47,17 @@ func ids[T any](cols []column[T]) []string {
 	return out
 }
 
-// writeTable writes rows as CSV for Swedish Excel (see WriteCSV for the
-// dialect): a heading row whose texts label gives for each column id,
-// then a row per value, text neutralised against formulas, counts as
-// whole numbers and money with a decimal comma. It returns the first
-// error of w.
+// writeTable writes rows as CSV for Swedish Excel (see writeRows).
 func writeTable[T any](w io.Writer, cols []column[T], label func(string) string, rows []T) error {
+	return writeRows(w, cols, label, Lines(rows))
+}
+
+// writeRows writes rows as CSV for Swedish Excel (see WriteCSV for the
+// dialect): a heading row whose texts label gives for each column id,
+// then a row per value as it comes, text neutralised against formulas,
+// counts as whole numbers and money with a decimal comma. It returns the
+// first error of rows or of w.
+func writeRows[T any](w io.Writer, cols []column[T], label func(string) string, rows iter.Seq2[T, error]) error {
 	cw, err := newCSV(w)
 	if err != nil {
 		return err
@@ -63,17 +69,20 @@ func writeTable[T any](w io.Writer, cols []column[T], label func(string) string,
 	if err := cw.Write(rec); err != nil {
 		return err
 	}
-	for i := range rows {
+	for row, err := range rows {
+		if err != nil {
+			return err
+		}
 		for j, c := range cols {
 			switch {
-			case c.blank != nil && c.blank(&rows[i]):
+			case c.blank != nil && c.blank(&row):
 				rec[j] = ""
 			case c.kind == textCell:
-				rec[j] = Inert(c.text(&rows[i]))
+				rec[j] = Inert(c.text(&row))
 			case c.kind == countCell:
-				rec[j] = strconv.FormatInt(c.num(&rows[i]), 10)
+				rec[j] = strconv.FormatInt(c.num(&row), 10)
 			default:
-				rec[j] = money.Decimal(c.num(&rows[i]), ',')
+				rec[j] = money.Decimal(c.num(&row), ',')
 			}
 		}
 		if err := cw.Write(rec); err != nil {

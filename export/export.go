@@ -158,8 +158,8 @@ type Object struct {
 }
 
 // Lines turns a slice into the iterator the writers take.
-func Lines(lines []Line) iter.Seq2[Line, error] {
-	return func(yield func(Line, error) bool) {
+func Lines[T any](lines []T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
 		for _, l := range lines {
 			if !yield(l, nil) {
 				return

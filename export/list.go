@@ -2,6 +2,7 @@ package export
 
 import (
 	"io"
+	"iter"
 	"time"
 )
 
@@ -31,7 +32,9 @@ func ListColumnIDs() []string { return ids(listColumns) }
 // WriteListCSV writes a list of applications as CSV in the one dialect of
 // every CSV file here (see WriteCSV): semicolons, a byte order mark, CRLF,
 // a decimal comma and text made inert against formulas. label translates
-// a heading's message id. It returns the first error of w.
-func WriteListCSV(w io.Writer, label func(string) string, rows []ListRow) error {
-	return writeTable(w, listColumns, label, rows)
+// a heading's message id. Rows are written as they come, so a list of
+// any length is never held whole. It returns the first error of rows or
+// of w.
+func WriteListCSV(w io.Writer, label func(string) string, rows iter.Seq2[ListRow, error]) error {
+	return writeRows(w, listColumns, label, rows)
 }

@@ -15,7 +15,7 @@ func TestWriteListCSV(t *testing.T) {
 	var buf bytes.Buffer
 	rows := []ListRow{{Number: "MF-2026-0001", Title: "=HYPERLINK(\"x\")", Unit: "HUMUS", State: "Beviljad",
 		RequestedOre: 1_234_50, GrantedOre: 1_000_00, Updated: time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC)}}
-	if err := WriteListCSV(&buf, func(id string) string { return id }, rows); err != nil {
+	if err := WriteListCSV(&buf, func(id string) string { return id }, Lines(rows)); err != nil {
 		t.Fatal(err)
 	}
 	want := "\uFEFFapplication.number;application.title;application.unit;application.state;application.requested;application.granted;sort.updated\r\n" +

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -107,25 +106,31 @@ func (h *Handler) exportApplicationsCSV(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	rows, err := h.store.Applications(ctx, workflow.VisibilityOf(actorOf(c).Workflow, chart), listFilter(c.Request.URL.Query()))
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
+	v := workflow.VisibilityOf(actorOf(c).Workflow, chart)
+	f := listFilter(c.Request.URL.Query())
 	l := localizer(c)
-	out := make([]export.ListRow, len(rows))
-	for i, r := range rows {
-		out[i] = export.ListRow{Number: r.Number(), Title: r.Title, Unit: r.UnitName(l.Lang), State: stateName(l, r.State),
-			RequestedOre: r.RequestedOre, GrantedOre: r.GrantedOre, Updated: r.UpdatedAt}
+	rows := func(yield func(export.ListRow, error) bool) {
+		stop := errors.New("stopped")
+		err := h.store.EachApplication(ctx, v, f, func(r *models.ApplicationRow) error {
+			if !yield(export.ListRow{Number: r.Number(), Title: r.Title, Unit: r.UnitName(l.Lang), State: stateName(l, r.State),
+				RequestedOre: r.RequestedOre, GrantedOre: r.GrantedOre, Updated: r.UpdatedAt}, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, stop) {
+			yield(export.ListRow{}, err)
+		}
 	}
-	var buf bytes.Buffer
-	if err := export.WriteListCSV(&buf, func(id string) string { return l.T(id) }, out); err != nil {
-		h.fail(c, err)
-		return
-	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="`+l.T("applications.csv_file")+`.csv"`)
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	c.Status(http.StatusOK)
+	if err := export.WriteListCSV(c.Writer, func(id string) string { return l.T(id) }, rows); err != nil {
+		// The status is sent; cutting the body short tells the client.
+		h.log.ErrorContext(ctx, "applications CSV", "err", err)
+		c.Abort()
+	}
 }
 
 // pageLink is the list's URL for page n, the one beside the row cursor

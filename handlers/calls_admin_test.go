@@ -85,7 +85,7 @@ func TestUnitAdminPages(t *testing.T) {
 		eva := a.demo("eva")
 		expect(t, "units", eva.get("/admin/units"), http.StatusOK, "Handelshögskolan", "3110")
 		export := eva.get("/admin/units/export.csv")
-		expect(t, "export", export, http.StatusOK, "code,name_sv,name_en,parent,cost_centre,project,kind,project_name", "HUMUS,")
+		expect(t, "export", export, http.StatusOK, "code;name_sv;name_en;parent;cost_centre;project;kind;project_name", "HUMUS;")
 		expect(t, "round trip", eva.upload("/admin/units/import", "chart.csv", []byte(export.body)), http.StatusOK, "Filen ändrar ingenting")
 
 		latin1 := []byte("code;name_sv;name_en;parent;cost_centre;project\nGEO;Institutionen f\xf6r geografi;School of Geography;ENT;3130;\n")
@@ -167,5 +167,28 @@ func TestDecisionReferenceProposedAndUnique(t *testing.T) {
 		if ref, err := s.ProposeReference(context.Background()); err != nil || ref != "ORU 2026/01237" {
 			t.Errorf("next proposal %q, %v", ref, err)
 		}
+	})
+}
+
+// TestPeopleImportPages: eva previews a people file, applies it, and
+// finds the person; a file without the email column is refused by row
+// and column.
+func TestPeopleImportPages(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		a := newApp(t, s)
+		eva := a.demo("eva")
+		expect(t, "form", eva.get("/admin/people-import"), http.StatusOK, "subject,name,email,unit")
+		file := []byte("subject,name,email,unit,role,role_unit\nu900,Olle Ek,olle.ek@example.se,NT,applicant,NT\n")
+		preview := eva.upload("/admin/people-import", "people.csv", file)
+		expect(t, "preview", preview, http.StatusOK, "Olle Ek", "Ny person", "Genomför importen")
+		content := html.UnescapeString(regexp.MustCompile(`(?s)<textarea id="import-content" name="content" hidden>(.*?)</textarea>`).FindStringSubmatch(preview.body)[1])
+		if r := eva.post("/admin/people-import/apply", url.Values{"content": {content}}); r.status != http.StatusSeeOther {
+			t.Fatalf("apply: %d\n%s", r.status, r.body)
+		}
+		expect(t, "found", eva.get("/admin/people?q=Olle"), http.StatusOK, "Olle Ek")
+		expect(t, "again", eva.upload("/admin/people-import", "people.csv", file), http.StatusOK, "Filen ändrar ingenting")
+		expect(t, "missing column", eva.upload("/admin/people-import", "people.csv", []byte("subject,name,unit\nx,y,NT\n")),
+			http.StatusUnprocessableEntity, "Rad 1, kolumn email: Kolumnen saknas i rubrikraden.")
 	})
 }

@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"encoding/csv"
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"mobilityfund/export"
 	"mobilityfund/models"
 	"mobilityfund/workflow"
 )
@@ -208,11 +209,13 @@ func (h *Handler) exportUnits(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
+	var buf bytes.Buffer
+	if err := export.WriteOrgChartCSV(&buf, models.OrgChartColumns, chart.OrgChartRows()); err != nil {
+		h.fail(c, err)
+		return
+	}
 	c.Header("Content-Disposition", `attachment; filename="org-chart.csv"`)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write(models.OrgChartColumns)
-	_ = w.WriteAll(chart.OrgChartRows())
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // previewUnitImport reads an uploaded org chart and shows what importing

@@ -78,6 +78,32 @@ func (s *Store) Applications(ctx context.Context, v workflow.Visibility, f Appli
 	return rows, err
 }
 
+// EachApplication calls fn with every application Applications would
+// return, in its order, reading them a page at a time by cursor, so that
+// a list of any length is never held whole. It stops at fn's first error
+// and returns it, or ErrBadCursor.
+func (s *Store) EachApplication(ctx context.Context, v workflow.Visibility, f ApplicationFilter, fn func(*ApplicationRow) error) error {
+	f.Limit, f.Before = eachPage, ""
+	for {
+		page, err := s.ApplicationList(ctx, v, f)
+		if err != nil {
+			return err
+		}
+		for i := range page.Rows {
+			if err := fn(&page.Rows[i]); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		f.After = page.Next
+	}
+}
+
+// eachPage is how many rows EachApplication reads at a time.
+var eachPage = 500
+
 // ApplicationList is one page of Applications (f.Limit rows, 25 when
 // unset) with a bounded count and the cursors of the pages beside it:
 // two statements, whatever the page and the number of applications.

@@ -3,7 +3,6 @@ package models_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"mobilityfund/export"
 	"mobilityfund/internal/dbtest"
 	"mobilityfund/models"
 )
@@ -23,9 +23,9 @@ func chartCSV(t *testing.T, s *models.Store) []byte {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write(models.OrgChartColumns)
-	_ = w.WriteAll(chart.OrgChartRows())
+	if err := export.WriteOrgChartCSV(&buf, models.OrgChartColumns, chart.OrgChartRows()); err != nil {
+		t.Fatal(err)
+	}
 	return buf.Bytes()
 }
 
@@ -172,7 +172,7 @@ func TestOrgChartImport(t *testing.T) {
 			if u, _ := chart.Unit(humus); u.ClosedAt == nil || u.NameSV != "Institutionen för humaniora" {
 				t.Errorf("unit after rename and close: %+v", u)
 			}
-			if !strings.Contains(string(chartCSV(t, s)), "HUMUS,Institutionen för humaniora,") {
+			if !strings.Contains(string(chartCSV(t, s)), "HUMUS;Institutionen för humaniora;") {
 				t.Error("the export lacks the renamed unit")
 			}
 		})
