@@ -304,6 +304,6 @@ func Tables() []any {
 		&Report{},
 		&FinanceSettings{}, &FinanceBatch{}, &FinanceBatchLine{},
 		&RecordSettings{}, &Decision{}, &DecisionDocument{}, &Comment{},
-		&CallActivity{}, &auditRedactionPermit{}, &ApplicationTotal{},
+		&CallActivity{}, &auditRedactionPermit{}, &ApplicationTotal{}, &ReportTotal{},
 	}
 }

@@ -128,7 +128,14 @@ var planKeys = map[FollowupKey]string{ByActivity: "pa.id", ByGoal: "pa.goal_id",
 // followupBase is the FROM and WHERE every follow-up query shares: the
 // applications that left draft and were not withdrawn, in the filter.
 func (s *Store) followupBase(ctx context.Context, f FollowupFilter) (*gorm.DB, error) {
-	q := s.conn(ctx).Table("applications a").
+	return s.followupFrom(ctx, "applications a", f)
+}
+
+// followupFrom is followupBase over table, which is "applications a" or
+// "application_totals a": the totals carry the call, unit and state the
+// filter reads under the same names.
+func (s *Store) followupFrom(ctx context.Context, table string, f FollowupFilter) (*gorm.DB, error) {
+	q := s.conn(ctx).Table(table).
 		Joins("JOIN calls c ON c.id = a.call_id").
 		Where("c.plan_id = ? AND a.state NOT IN ?", f.PlanID, []string{string(workflow.StateDraft), string(workflow.StateWithdrawn)})
 	if f.CallID != 0 {
@@ -165,36 +172,57 @@ func (s *Store) followupBase(ctx context.Context, f FollowupFilter) (*gorm.DB, e
 }
 
 // FollowupSumsBy sums the follow-up grouped by key, in one SQL query.
-// Rows come in key order. It returns only database errors.
+// Rows come in key order. It returns only database errors. The total, the
+// units, the calls and the NEOLAiA relations are read from the totals the
+// triggers keep (application_totals, report_totals), a few rows per call
+// and unit; the plan's activities, goals and areas from the applications.
 func (s *Store) FollowupSumsBy(ctx context.Context, f FollowupFilter, key FollowupKey) ([]FollowupSums, error) {
-	q, err := s.followupBase(ctx, f)
+	switch key {
+	case ByActivity, ByGoal, ByArea:
+		return s.followupSumsByPlan(ctx, f, key)
+	}
+	q, err := s.followupFrom(ctx, "application_totals a", f)
 	if err != nil {
 		return nil, err
 	}
-	q = q.Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL")
+	q = q.Joins("LEFT JOIN report_totals rep ON rep.call_id = a.call_id AND rep.unit_id = a.unit_id " +
+		"AND rep.state = a.state AND rep.neolaia = a.neolaia")
 	keyID, keyText := "0", "''"
 	switch key {
-	case ByActivity, ByGoal, ByArea:
-		q = q.Joins("JOIN (SELECT DISTINCT aa.application_id, " + planKeys[key] + " AS key_id FROM application_activities aa " +
-			"JOIN plan_activities pa ON pa.id = aa.activity_id JOIN plan_goals pg ON pg.id = pa.goal_id) k ON k.application_id = a.id")
-		keyID = "k.key_id"
 	case ByUnit:
 		keyID = "a.unit_id"
 	case ByCall:
 		keyID = "a.call_id"
 	case ByNeolaia:
-		keyText = "CASE WHEN a.neolaia IN ('ja', 'delvis') THEN a.neolaia ELSE '' END"
+		keyText = "a.neolaia"
 	}
-	q = q.Select(keyID + " AS key_id, " + keyText + " AS key_text, " + followupSelect())
+	q = q.Select(keyID + " AS key_id, " + keyText + " AS key_text, " + totalsSelect())
 	// PostgreSQL refuses a constant in GROUP BY: group by the one key
-	// that is an expression.
+	// that is a column. A key whose applications have all moved away
+	// keeps rows of zeros, which the sums from scratch would not show.
 	switch key {
 	case ByTotal:
 	case ByNeolaia:
-		q = q.Group(keyText).Order(keyText)
+		q = q.Group(keyText).Having("SUM(a.applications) <> 0").Order(keyText)
 	default:
-		q = q.Group(keyID).Order(keyID)
+		q = q.Group(keyID).Having("SUM(a.applications) <> 0").Order(keyID)
 	}
+	var rows []FollowupSums
+	err = q.Scan(&rows).Error
+	return rows, err
+}
+
+// followupSumsByPlan sums the follow-up by plan activity, goal or area,
+// from the applications and their links to the plan.
+func (s *Store) followupSumsByPlan(ctx context.Context, f FollowupFilter, key FollowupKey) ([]FollowupSums, error) {
+	q, err := s.followupBase(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	q = q.Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL").
+		Joins("JOIN (SELECT DISTINCT aa.application_id, " + planKeys[key] + " AS key_id FROM application_activities aa " +
+			"JOIN plan_activities pa ON pa.id = aa.activity_id JOIN plan_goals pg ON pg.id = pa.goal_id) k ON k.application_id = a.id").
+		Select("k.key_id AS key_id, '' AS key_text, " + followupSelect()).Group("k.key_id").Order("k.key_id")
 	var rows []FollowupSums
 	err = q.Scan(&rows).Error
 	return rows, err
