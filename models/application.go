@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -82,11 +83,22 @@ func (a Application) Levels() []string {
 
 // Number is the application's reference as people quote it: MF-2026-0042.
 func (a Application) Number() string {
-	return ApplicationNumber(a.CreatedAt.Year(), a.ID)
+	return ApplicationNumber(a.CreatedAt, a.ID)
 }
 
-// ApplicationNumber formats an application reference.
-func ApplicationNumber(year int, id int64) string {
+// numberZone is the university's time zone (TIME_ZONE), in which the
+// year of an application's number is reckoned: one created at 00:30 on 1
+// January Swedish time is of the new year. A number names the
+// application wherever it is shown, so the zone is the process's, set
+// with the store's (SetZone).
+var numberZone atomic.Pointer[time.Location]
+
+func init() { numberZone.Store(defaultZone()) }
+
+// ApplicationNumber formats the reference of application id, created at
+// created: its year in the university's time zone and its id.
+func ApplicationNumber(created time.Time, id int64) string {
+	year := created.In(numberZone.Load()).Year()
 	s := "000" + itoa(id)
 	return "MF-" + itoa(int64(year)) + "-" + s[len(s)-max(4, len(itoa(id))):]
 }

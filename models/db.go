@@ -143,6 +143,7 @@ func (s *Store) Now() time.Time { return s.now() }
 func (s *Store) SetZone(loc *time.Location) {
 	if loc != nil {
 		s.zone = loc
+		numberZone.Store(loc)
 	}
 }
 

@@ -263,7 +263,7 @@ const (
 // money coming back that never left): the reconciliation shows those.
 func nextLine(r moneyRow) (kind, ref string, date *time.Time, amount int64, ok bool) {
 	amount = r.StandingOre - r.ExportedOre
-	number := ApplicationNumber(r.CreatedAt.Year(), r.ID)
+	number := ApplicationNumber(r.CreatedAt, r.ID)
 	switch {
 	case amount > 0 && !r.HasAward:
 		return LineAward, r.DecisionRef, r.DecidedAt, amount, true
@@ -309,7 +309,7 @@ func (s *Store) eachPending(ctx context.Context, set *FinanceSettings, batch int
 				continue
 			}
 			unit, _ := chart.Unit(r.UnitID)
-			l := FinanceBatchLine{ApplicationID: r.ID, Kind: kind, Reference: ApplicationNumber(r.CreatedAt.Year(), r.ID),
+			l := FinanceBatchLine{ApplicationID: r.ID, Kind: kind, Reference: ApplicationNumber(r.CreatedAt, r.ID),
 				Title: r.Title, DecisionRef: ref, UnitID: r.UnitID, UnitCode: unit.Code, UnitName: unit.NameSV,
 				CostCentre: costCentreOf(chart, r.UnitID), ProjectCode: unit.ProjectCode, ProjectName: unit.ProjectName,
 				Activities: labels[r.ID], AmountOre: amount}

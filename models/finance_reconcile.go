@@ -115,7 +115,7 @@ func (s *Store) Reconcile(ctx context.Context, actor *Actor) (*Reconciliation, e
 			if r.StandingOre != r.BookedOre {
 				unit, _ := chart.Unit(r.UnitID)
 				c.Differences = append(c.Differences, AppDifference{ApplicationID: r.ID,
-					Reference: ApplicationNumber(r.CreatedAt.Year(), r.ID), Title: r.Title, UnitName: unit.NameSV,
+					Reference: ApplicationNumber(r.CreatedAt, r.ID), Title: r.Title, UnitName: unit.NameSV,
 					State: r.State, StandingOre: r.StandingOre, BookedOre: r.BookedOre,
 					OpenOre: r.ExportedOre - r.BookedOre, WaitingOre: waiting})
 			}

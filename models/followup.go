@@ -366,7 +366,7 @@ type OperationalRow struct {
 
 // Number is the application's reference.
 func (r OperationalRow) Number() string {
-	return ApplicationNumber(r.CreatedAt.Year(), r.ApplicationID)
+	return ApplicationNumber(r.CreatedAt, r.ApplicationID)
 }
 
 // OperationalPlanCategory is the category the plan asks units to tag

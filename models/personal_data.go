@@ -215,7 +215,7 @@ func (s *Store) EachPersonalMail(ctx context.Context, userID int64, limit int, f
 }
 
 // Number is the application's reference: MF-2026-0042.
-func (a PersonalApplication) Number() string { return ApplicationNumber(a.CreatedAt.Year(), a.ID) }
+func (a PersonalApplication) Number() string { return ApplicationNumber(a.CreatedAt, a.ID) }
 
 // IsContact reports whether userID is the application's contact person
 // by choice (the author is the contact when no one is chosen).

@@ -47,7 +47,7 @@ func (s *Store) DecisionRegister(ctx context.Context, actor *Actor, registered b
 	out := make([]RegisterEntry, len(rows))
 	for i, r := range rows {
 		out[i] = r.RegisterEntry
-		out[i].Number = ApplicationNumber(r.AppCreatedAt.Year(), r.ApplicationID)
+		out[i].Number = ApplicationNumber(r.AppCreatedAt, r.ApplicationID)
 	}
 	return out, nil
 }

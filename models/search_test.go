@@ -55,7 +55,7 @@ func TestSearchSameOnBothDatabases(t *testing.T) {
 			units := chart.Find(q)
 			for _, r := range all {
 				if strings.Contains(strings.ToLower(r.Title), lq) || strings.Contains(strings.ToLower(r.Summary), lq) ||
-					slices.Contains(units, r.UnitID) || models.ApplicationNumber(r.CreatedAt.Year(), r.ID) == q || fmt.Sprint(r.ID) == q {
+					slices.Contains(units, r.UnitID) || models.ApplicationNumber(r.CreatedAt, r.ID) == q || fmt.Sprint(r.ID) == q {
 					want = append(want, fmt.Sprint(r.ID))
 				}
 			}

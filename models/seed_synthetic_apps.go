@@ -284,7 +284,7 @@ func (g *synthetic) application(r *callRows, id, callID int64, year int, opens, 
 	}
 	if bookedAt != nil {
 		r.batchTotal += granted
-		r.batchLines = append(r.batchLines, []any{int64(0), len(r.batchLines) + 1, id, LineAward, ApplicationNumber(created.Year(), id),
+		r.batchLines = append(r.batchLines, []any{int64(0), len(r.batchLines) + 1, id, LineAward, ApplicationNumber(created, id),
 			title, ref, decidedAt, unit.ID, unit.Code, unit.Code, "", "", "", "", granted, "Mobilitetsfonden " + ref})
 	}
 }

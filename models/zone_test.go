@@ -116,3 +116,20 @@ func mustCallCode(t testing.TB, s *models.Store, code string) models.Call {
 	}
 	return c
 }
+
+// TestApplicationNumberYear: an application created at 00:30 on 1 January
+// Swedish time (still 31 December in UTC) has the new year in its number.
+func TestApplicationNumberYear(t *testing.T) {
+	t.Parallel()
+	stockholm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Skip("no zoneinfo for Europe/Stockholm")
+	}
+	created := time.Date(2027, 1, 1, 0, 30, 0, 0, stockholm).UTC()
+	if got := models.ApplicationNumber(created, 42); got != "MF-2027-0042" {
+		t.Errorf("created %s UTC: %s, want MF-2027-0042", created.Format(time.DateTime), got)
+	}
+	if got := (models.Application{ID: 7, CreatedAt: time.Date(2026, 12, 31, 22, 59, 0, 0, time.UTC)}).Number(); got != "MF-2026-0007" {
+		t.Errorf("23:59 on New Year's Eve in Stockholm: %s, want MF-2026-0007", got)
+	}
+}

@@ -128,7 +128,7 @@ func TestNotificationMatrix(t *testing.T) {
 				t.Errorf("%s: mail went to %v, want %v", st.name, gotTo, wantTo)
 				continue
 			}
-			number := models.ApplicationNumber(st.app.CreatedAt.Year(), st.app.ID)
+			number := models.ApplicationNumber(st.app.CreatedAt, st.app.ID)
 			link := baseURL + "/applications/" + strconv.FormatInt(st.app.ID, 10)
 			for _, w := range st.want {
 				i := slices.IndexFunc(got, func(m notifyMessage) bool { return m.To[0] == w.to })
