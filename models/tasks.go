@@ -83,21 +83,35 @@ func (s *Store) TaskGroups(ctx context.Context, actor *Actor, only workflow.Acti
 }
 
 // taskCells asks the rules what the actor may do on each call, unit and
-// state that has unsettled applications.
+// state that has unsettled applications, within where the rules let
+// anything wait for the actor (workflow.TaskReach): a coordinator's
+// menu reads the states a coordinator acts in, an applicant's the units
+// they apply for. Drafts of a call whose deadline has passed wait only
+// where it was extended for them; those are counted from the
+// applications (an index holds the few with an extension).
 func (s *Store) taskCells(ctx context.Context, actor *Actor) ([]taskCell, error) {
+	states, reach := workflow.TaskReach(actor.Workflow)
+	if len(states) == 0 {
+		return nil, nil
+	}
 	chart, err := s.OrgChart(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var settled []string
-	for _, st := range workflow.States() {
-		if workflow.Settled(st) {
-			settled = append(settled, string(st))
+	var units []int64 // nil: every unit
+	if !slices.Contains(reach, 0) {
+		for _, u := range reach {
+			units = append(units, chart.Subtree(u)...)
+		}
+		if len(units) == 0 {
+			return nil, nil
 		}
 	}
+	now := s.now()
+	draft := string(workflow.StateDraft)
 	// The calls come with their cells, in the same statement: the menu
 	// of every page counts tasks.
-	var rows []struct {
+	type row struct {
 		CallID, UnitID      int64
 		State               workflow.State
 		N                   int64
@@ -105,36 +119,60 @@ func (s *Store) taskCells(ctx context.Context, actor *Actor) ([]taskCell, error)
 		DeadlineAt          time.Time
 		EndorsementRequired bool
 	}
-	err = s.conn(ctx).Table("application_totals").
+	var rows []row
+	q := s.conn(ctx).Table("application_totals").
 		Joins("JOIN calls ON calls.id = application_totals.call_id").
 		Select("application_totals.call_id, application_totals.unit_id, application_totals.state, "+
 			"CAST(SUM(application_totals.applications) AS BIGINT) AS n, "+
 			"calls.budget_ore, calls.deadline_at, calls.endorsement_required").
-		Where("application_totals.state NOT IN ?", settled).
-		Group("application_totals.call_id, application_totals.unit_id, application_totals.state, calls.budget_ore, calls.deadline_at, calls.endorsement_required").
+		Where("application_totals.state IN ?", states).
+		Where("(application_totals.state <> ? OR calls.deadline_at > ?)", draft, now)
+	if units != nil {
+		q = q.Where("application_totals.unit_id IN ?", units)
+	}
+	err = q.Group("application_totals.call_id, application_totals.unit_id, application_totals.state, calls.budget_ore, calls.deadline_at, calls.endorsement_required").
 		Having("SUM(application_totals.applications) > 0").
 		Order("application_totals.call_id, application_totals.unit_id, application_totals.state").Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]workflow.Call{}
-	for _, r := range rows {
-		byID[r.CallID] = workflow.Call{ID: r.CallID, BudgetOre: r.BudgetOre, Deadline: r.DeadlineAt, EndorsementRequired: r.EndorsementRequired}
+	var extended []row
+	if slices.Contains(states, workflow.StateDraft) {
+		q := s.conn(ctx).Table("applications").
+			Joins("JOIN calls ON calls.id = applications.call_id").
+			Select("applications.call_id, applications.unit_id, applications.state, COUNT(*) AS n, "+
+				"calls.budget_ore, calls.deadline_at, calls.endorsement_required").
+			Where("applications.deadline_extended_to > ? AND applications.state = ? AND applications.deleted_at IS NULL AND calls.deadline_at <= ?",
+				now, draft, now)
+		if units != nil {
+			q = q.Where("applications.unit_id IN ?", units)
+		}
+		err := q.Group("applications.call_id, applications.unit_id, applications.state, calls.budget_ore, calls.deadline_at, calls.endorsement_required").
+			Order("applications.call_id, applications.unit_id").Scan(&extended).Error
+		if err != nil {
+			return nil, err
+		}
 	}
-	now := s.now()
+	cell := func(r row, isExtended bool) (taskCell, bool) {
+		call := workflow.Call{ID: r.CallID, BudgetOre: r.BudgetOre, Deadline: r.DeadlineAt, EndorsementRequired: r.EndorsementRequired}
+		app := workflow.Application{State: r.State, UnitID: r.UnitID, UnitPath: chart.Path(r.UnitID)}
+		if isExtended {
+			// Each of them has its own extension past now; the rules
+			// see one that is.
+			app.DeadlineExtendedTo = now.AddDate(100, 0, 0)
+		}
+		acts := workflow.Tasks(app, call, actor.Workflow, now)
+		return taskCell{callID: r.CallID, unitID: r.UnitID, state: r.State, count: r.N, actions: acts, extended: isExtended}, len(acts) > 0
+	}
 	var cells []taskCell
 	for _, r := range rows {
-		app := workflow.Application{State: r.State, UnitID: r.UnitID, UnitPath: chart.Path(r.UnitID)}
-		acts := workflow.Tasks(app, byID[r.CallID], actor.Workflow, now)
-		if len(acts) > 0 {
-			cells = append(cells, taskCell{callID: r.CallID, unitID: r.UnitID, state: r.State, count: r.N, actions: acts})
-			continue
+		if c, ok := cell(r, false); ok {
+			cells = append(cells, c)
 		}
-		if r.State == workflow.StateDraft {
-			app.DeadlineExtendedTo = now.AddDate(100, 0, 0)
-			if acts := workflow.Tasks(app, byID[r.CallID], actor.Workflow, now); len(acts) > 0 {
-				cells = append(cells, taskCell{callID: r.CallID, unitID: r.UnitID, state: r.State, actions: acts, extended: true})
-			}
+	}
+	for _, r := range extended {
+		if c, ok := cell(r, true); ok {
+			cells = append(cells, c)
 		}
 	}
 	return cells, nil
@@ -175,21 +213,10 @@ func taskWhere(db *gorm.DB, cells []taskCell, now time.Time) *gorm.DB {
 func (s *Store) taskGroup(ctx context.Context, action workflow.Action, cells []taskCell, after string) (TaskGroup, error) {
 	g := TaskGroup{Action: action}
 	now := s.now()
-	var extended []taskCell
 	actions := map[[3]any][]workflow.Action{}
 	for _, c := range cells {
 		g.Count += c.count
-		if c.extended {
-			extended = append(extended, c)
-		}
 		actions[[3]any{c.callID, c.unitID, c.state}] = c.actions
-	}
-	if len(extended) > 0 {
-		var n int64
-		if err := taskWhere(s.conn(ctx).Table("applications"), extended, now).Count(&n).Error; err != nil {
-			return g, err
-		}
-		g.Count += n
 	}
 	q := taskWhere(s.conn(ctx).Table("applications").Joins("JOIN org_units ON org_units.id = applications.unit_id"), cells, now)
 	if after != "" {
@@ -254,19 +281,8 @@ func (s *Store) TaskCount(ctx context.Context, actor *Actor) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	var extended []taskCell
 	for _, c := range cells {
 		n += c.count
-		if c.extended {
-			extended = append(extended, c)
-		}
-	}
-	if len(extended) > 0 {
-		var more int64
-		if err := taskWhere(s.conn(ctx).Table("applications"), extended, s.now()).Count(&more).Error; err != nil {
-			return 0, err
-		}
-		n += more
 	}
 	return n, nil
 }

@@ -264,6 +264,34 @@ func Tasks(app Application, call Call, actor Actor, now time.Time) []Action {
 	return out
 }
 
+// TaskReach is where anything can wait for the actor at all: the states
+// that a task action of one of their roles starts from, and the units
+// those roles are granted on (0 for every unit; a unit includes the units
+// below it). Tasks returns nothing for an application outside it, so a
+// list of tasks need look nowhere else.
+func TaskReach(actor Actor) (states []State, units []int64) {
+	for _, g := range actor.Grants {
+		reaches := false
+		for _, t := range transitions {
+			if t.role != g.Role || !slices.Contains(taskActions, t.action) {
+				continue
+			}
+			reaches = true
+			for _, s := range t.from {
+				if !slices.Contains(states, s) {
+					states = append(states, s)
+				}
+			}
+		}
+		if reaches && !slices.Contains(units, g.UnitID) {
+			units = append(units, g.UnitID)
+		}
+	}
+	slices.Sort(states)
+	slices.Sort(units)
+	return states, units
+}
+
 // Settled reports whether an application in s is finished with, so that
 // nobody has anything left to do on it.
 func Settled(s State) bool {

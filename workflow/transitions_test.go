@@ -459,3 +459,45 @@ func TestTasks(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskReach checks TaskReach against Tasks itself: no application
+// outside the reach waits for the actor, in any state, for any role and
+// grant, before and after the deadline.
+func TestTaskReach(t *testing.T) {
+	t.Parallel()
+	late := testCall(true)
+	late.Deadline = testNow.Add(-time.Hour)
+	paths := map[int64][]int64{unitUniversity: {unitUniversity}, unitFaculty: {unitFaculty, unitUniversity},
+		unitInst: {unitInst, unitFaculty, unitUniversity}}
+	for _, role := range Roles() {
+		for _, grantUnit := range []int64{0, unitFaculty, unitInst} {
+			actor := Actor{UserID: 1, Grants: []Grant{{Role: role, UnitID: grantUnit}}}
+			states, reach := TaskReach(actor)
+			for _, s := range States() {
+				for unit, path := range paths {
+					app := completeApp(s)
+					app.UnitID, app.UnitPath = unit, path
+					for _, call := range []Call{testCall(true), testCall(false), late} {
+						if len(Tasks(app, call, actor, testNow)) == 0 {
+							continue
+						}
+						inUnits := slices.Contains(reach, 0) || slices.ContainsFunc(app.UnitPath, func(u int64) bool { return slices.Contains(reach, u) })
+						if !slices.Contains(states, s) || !inUnits {
+							t.Errorf("%s on %d: a task in %s at unit %d, outside the reach %v %v", role, grantUnit, s, unit, states, reach)
+						}
+					}
+				}
+			}
+		}
+	}
+	if states, units := TaskReach(Actor{UserID: 1, Grants: []Grant{{Role: RoleAdmin}}}); states != nil || units != nil {
+		t.Errorf("an admin's reach = %v %v, want none: no task action is theirs", states, units)
+	}
+	states, units := TaskReach(Actor{Grants: []Grant{{Role: RoleCoordinator}, {Role: RoleApplicant, UnitID: unitInst}}})
+	if want := []State{StateEndorsed, StateInReview, StateReported, StateDraft, StateReturned, StateBooked, StateReportRevision}; len(states) != len(want) {
+		t.Errorf("states = %v, want %v in some order", states, want)
+	}
+	if !slices.Equal(units, []int64{0, unitInst}) {
+		t.Errorf("units = %v, want [0 %d]", units, unitInst)
+	}
+}
