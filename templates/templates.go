@@ -1,6 +1,8 @@
 // Package templates holds the server-rendered pages, embedded in the
-// binary and parsed once at start-up: one base layout, shared partials,
-// and a page file each.
+// binary: one base layout, shared partials, and a page file each. Every
+// page is parsed at start-up to refuse a broken one, and kept parsed from
+// its first use on: each page holds its own copy of the layout, and a
+// server that never shows a page does not keep it in memory.
 package templates
 
 import (
@@ -12,6 +14,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 )
 
 //go:embed layout/*.html pages/*.html
@@ -28,7 +31,28 @@ func Static() fs.FS {
 
 // Renderer renders pages by name ("start", "plan", …).
 type Renderer struct {
-	pages map[string]*template.Template
+	base  *template.Template
+	pages map[string]*page
+}
+
+// page is one page's file and, once it has been shown, its templates.
+type page struct {
+	file string
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// parse parses the page's file over a copy of the layout.
+func (r *Renderer) parse(file string) (*template.Template, error) {
+	t, err := r.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.ParseFS(pageFS, file); err != nil {
+		return nil, fmt.Errorf("templates: %s: %w", file, err)
+	}
+	return t, nil
 }
 
 // New parses the layout and every page with funcs. It fails at start-up on
@@ -42,16 +66,12 @@ func New(funcs template.FuncMap) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{pages: make(map[string]*template.Template, len(files))}
+	r := &Renderer{base: base, pages: make(map[string]*page, len(files))}
 	for _, f := range files {
-		t, err := base.Clone()
-		if err != nil {
+		if _, err := r.parse(f); err != nil {
 			return nil, err
 		}
-		if _, err := t.ParseFS(pageFS, f); err != nil {
-			return nil, fmt.Errorf("templates: %s: %w", f, err)
-		}
-		r.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+		r.pages[strings.TrimSuffix(path.Base(f), ".html")] = &page{file: f}
 	}
 	return r, nil
 }
@@ -65,16 +85,20 @@ func (r *Renderer) Names() []string {
 	return out
 }
 
-// Render writes page with data to w. It renders into a buffer first so
+// Render writes page name with data to w. It renders into a buffer first so
 // that a failing template produces an error, not half a page.
-func (r *Renderer) Render(w io.Writer, page string, data any) error {
-	t, ok := r.pages[page]
+func (r *Renderer) Render(w io.Writer, name string, data any) error {
+	p, ok := r.pages[name]
 	if !ok {
-		return fmt.Errorf("templates: no page %q", page)
+		return fmt.Errorf("templates: no page %q", name)
+	}
+	p.once.Do(func() { p.t, p.err = r.parse(p.file) })
+	if p.err != nil {
+		return p.err
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base", data); err != nil {
-		return fmt.Errorf("templates: %s: %w", page, err)
+	if err := p.t.ExecuteTemplate(&buf, "base", data); err != nil {
+		return fmt.Errorf("templates: %s: %w", name, err)
 	}
 	_, err := buf.WriteTo(w)
 	return err
