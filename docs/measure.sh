@@ -1,7 +1,9 @@
 #!/bin/bash
 # Measures Mobility Fund on PostgreSQL with N generated applications, as
 # docs/PERFORMANCE.md reports: start-up, idle memory, a closed loop of 50
-# clients, an open loop of 50 requests a second, and the follow-up alone.
+# clients, an open loop of 50 requests a second, the follow-up alone, and
+# every other page and export one client at a time with the server's peak
+# memory during each.
 #
 #   docs/measure.sh N DATABASE [seed]    (seed: drop, create and generate the database first)
 set -eu
@@ -33,5 +35,24 @@ echo "-- open loop, 50 req/s, 10 s"
 "${LT[@]}" -as syn-coordinator,syn-applicant -pages $PAGES -rate 50 -d 10s
 echo "-- follow-up alone, 1 client, 10 s"
 "${LT[@]}" -as syn-coordinator -pages followup -c 1 -d 10s
+echo "-- every page and export, one client, 5 s each, as the role that sees it (peak RSS of each run)"
+CALL=$(psql -qtAh 127.0.0.1 -U postgres "$DB" -c "SELECT MAX(id) FROM calls")
+BATCH=$(psql -qtAh 127.0.0.1 -U postgres "$DB" -c "SELECT MAX(id) FROM finance_batches")
+PLAN=$(psql -qtAh 127.0.0.1 -U postgres "$DB" -c "SELECT MAX(id) FROM plans")
+while read -r AS PATHS; do
+  for P in ${PATHS//,/ }; do
+    "${LT[@]}" -as "$AS" -pages none -paths "$P" -c 1 -d 5s | grep -E "^app|memory" | tr '\n' ' '
+    echo
+  done
+done <<EOP
+syn-coordinator /,/plan,/calls/$CALL,/applications,/applications.csv,/tasks,/followup,/followup/yearly,/followup/export.csv,/followup/export.xlsx,/register,/register/export.csv,/admin/calls
+syn-admin /admin/people,/admin/audit,/admin/audit.csv,/admin/units,/admin/units/export.csv,/admin/plans/$PLAN,/admin/mail
+syn-applicant /me/data,/me/data.json,/applications/new
+syn-finance /finance,/finance/reconciliation,/finance/reconciliation.csv,/finance/batches/$BATCH,/finance/batches/$BATCH/download/csv,/finance/batches/$BATCH/download/xlsx,/finance/batches/$BATCH/download/si,/api/finance/batches
+EOP
 sleep 3
 echo "idle RSS after the runs: $(grep VmRSS /proc/$PID/status)"
+# The runtime returns freed memory to the system in the background, after
+# the forced collection that follows two idle minutes.
+sleep 150
+echo "idle RSS 150 s later: $(grep VmRSS /proc/$PID/status)"

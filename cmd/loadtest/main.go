@@ -44,7 +44,7 @@ func main() {
 // options are the command line.
 type options struct {
 	base, dsn, as, search string
-	pages                 string
+	pages, paths          string
 	clients               int
 	rate                  float64
 	duration              time.Duration
@@ -64,6 +64,7 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&o.pid, "pid", 0, "the server's process id: report its resident memory")
 	fs.StringVar(&o.pages, "pages", "start,list,next,search,detail,tasks,followup",
 		"comma-separated pages to request: start, list, next, search, detail, tasks, followup")
+	fs.StringVar(&o.paths, "paths", "", "comma-separated further paths to request as each person, e.g. /finance,/followup.csv")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -112,7 +113,7 @@ func run(args []string, out io.Writer) error {
 	}
 	if o.pid != 0 {
 		peak, now := mem()
-		fmt.Fprintf(out, "server memory: peak resident %d MB during the run (VmHWM since start %s), now %d MB\n",
+		fmt.Fprintf(out, "server memory: peak resident %d MB during the run (VmHWM %s), now %d MB\n",
 			peak>>20, hwm(o.pid), now>>20)
 	}
 	return nil
@@ -171,6 +172,11 @@ func signIn(o options, db *sql.DB, subject, baseURL string) ([]target, error) {
 		_, _ = fmt.Sscan(m[1], &detail)
 	}
 	add("tasks", "app tasks", o.base+"/tasks")
+	for _, p := range strings.Split(o.paths, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, target{name: "app " + p, client: c, url: o.base + p})
+		}
+	}
 	if want["followup"] {
 		if r, err := c.Get(o.base + "/followup"); err == nil {
 			_ = r.Body.Close()

@@ -70,7 +70,7 @@ func (r *recorder) print(out io.Writer, elapsed time.Duration) {
 		}
 	}
 	sort.Strings(names)
-	fmt.Fprintf(out, "%-18s %7s %8s %6s %9s %9s %9s %9s\n", "page", "n", "req/s", "errors", "p50 ms", "p90 ms", "p99 ms", "max ms")
+	fmt.Fprintf(out, "%-32s %7s %8s %6s %9s %9s %9s %9s\n", "page", "n", "req/s", "errors", "p50 ms", "p90 ms", "p99 ms", "max ms")
 	total := 0
 	for _, n := range names {
 		ts := r.times[n]
@@ -82,13 +82,13 @@ func (r *recorder) print(out io.Writer, elapsed time.Duration) {
 			return ms(ts[min(len(ts)-1, int(p*float64(len(ts))))])
 		}
 		total += len(ts)
-		fmt.Fprintf(out, "%-18s %7d %8.1f %6d %9.1f %9.1f %9.1f %9.1f\n", n, len(ts), float64(len(ts))/elapsed.Seconds(),
+		fmt.Fprintf(out, "%-32s %7d %8.1f %6d %9.1f %9.1f %9.1f %9.1f\n", n, len(ts), float64(len(ts))/elapsed.Seconds(),
 			r.errors[n], q(0.50), q(0.90), q(0.99), q(1))
 		if e := r.last[n]; e != "" {
-			fmt.Fprintf(out, "%-18s last error: %s\n", "", e)
+			fmt.Fprintf(out, "%-32s last error: %s\n", "", e)
 		}
 	}
-	fmt.Fprintf(out, "%-18s %7d %8.1f in %s\n", "all", total, float64(total)/elapsed.Seconds(), elapsed.Round(time.Millisecond))
+	fmt.Fprintf(out, "%-32s %7d %8.1f in %s\n", "all", total, float64(total)/elapsed.Seconds(), elapsed.Round(time.Millisecond))
 }
 
 func listen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
@@ -188,10 +188,13 @@ func (b *baseline) detail(w http.ResponseWriter, r *http.Request) {
 
 // watchMemory samples the server's resident memory every 100 ms until the
 // returned function is called, which gives the peak and the last sample.
+// It first resets the kernel's peak (VmHWM) of the process where it may,
+// so that hwm gives the run's exact peak, spikes between samples included.
 func watchMemory(pid int) func() (peak, now int64) {
 	if pid == 0 {
 		return func() (int64, int64) { return 0, 0 }
 	}
+	hwmReset = os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) == nil
 	var mu sync.Mutex
 	var peak, last int64
 	done := make(chan struct{})
@@ -219,8 +222,18 @@ func watchMemory(pid int) func() (peak, now int64) {
 	}
 }
 
-// hwm is the process's peak resident memory since it started.
-func hwm(pid int) string { return fmt.Sprintf("%d MB", statusKB(pid, "VmHWM:")>>10) }
+// hwmReset is whether watchMemory reset the process's peak.
+var hwmReset bool
+
+// hwm is the process's peak resident memory, since the run began when
+// watchMemory could reset it, else since the process started.
+func hwm(pid int) string {
+	since := "since the run began"
+	if !hwmReset {
+		since = "since the server started"
+	}
+	return fmt.Sprintf("%d MB %s", statusKB(pid, "VmHWM:")>>10, since)
+}
 
 // statusKB reads one kB figure of /proc/PID/status.
 func statusKB(pid int, field string) int64 {
