@@ -23,7 +23,7 @@ func (h *Handler) loadRecord(c *gin.Context, p *applicationPage) error {
 	if p.Contact, err = h.store.ContactOf(ctx, app); err != nil {
 		return err
 	}
-	if p.Conversation, err = h.store.ConversationFor(ctx, actorOf(c), app.ID); err != nil {
+	if p.Conversation, err = h.store.PageConversation(ctx, actorOf(c), p.ApplicationPage); err != nil {
 		return err
 	}
 	if p.Conversation.Access.Write && !workflow.Settled(app.State) {

@@ -44,17 +44,6 @@ type Conversation struct {
 	Notes    []CommentView // empty unless Access.ReadNotes
 }
 
-// conversationContext loads, for actor, the application (which they must
-// be allowed to see), its workflow view and their access.
-func (s *Store) conversationContext(ctx context.Context, actor *Actor, appID int64) (*Application, workflow.Application, workflow.ConversationAccess, error) {
-	d, chart, err := s.detailFor(ctx, actor, appID)
-	if err != nil {
-		return nil, workflow.Application{}, workflow.ConversationAccess{}, err
-	}
-	w := workflow.Application{ID: d.App.ID, State: d.App.State, UnitID: d.App.UnitID, UnitPath: chart.Path(d.App.UnitID), CreatedBy: d.App.CreatedBy}
-	return &d.App, w, workflow.ConversationOf(actor.Workflow, w, contactID(&d.App)), nil
-}
-
 func contactID(app *Application) int64 {
 	if app.ContactID != nil {
 		return *app.ContactID
@@ -66,10 +55,25 @@ func contactID(app *Application) int64 {
 // comments, and the internal notes only when actor may read them. It
 // returns a NotFoundError when actor may not see the application.
 func (s *Store) ConversationFor(ctx context.Context, actor *Actor, appID int64) (*Conversation, error) {
-	app, _, access, err := s.conversationContext(ctx, actor, appID)
+	d, chart, err := s.detailFor(ctx, actor, appID)
 	if err != nil {
 		return nil, err
 	}
+	return s.conversationOf(ctx, actor, d, chart)
+}
+
+// PageConversation reads the conversation of the application on page p,
+// which was read for actor (ApplicationPage checked that they may see
+// it), without reading the application again.
+func (s *Store) PageConversation(ctx context.Context, actor *Actor, p *ApplicationPage) (*Conversation, error) {
+	return s.conversationOf(ctx, actor, p.Detail, p.Chart)
+}
+
+// conversationOf reads the conversation of d, which actor may see.
+func (s *Store) conversationOf(ctx context.Context, actor *Actor, d *ApplicationDetail, chart *OrgChart) (*Conversation, error) {
+	app, appID := &d.App, d.App.ID
+	w := workflow.Application{ID: app.ID, State: app.State, UnitID: app.UnitID, UnitPath: chart.Path(app.UnitID), CreatedBy: app.CreatedBy}
+	access := workflow.ConversationOf(actor.Workflow, w, contactID(app))
 	q := s.conn(ctx).Table("comments").
 		Select("comments.*, COALESCE(a.name, '') AS author_name, COALESCE(b.name, '') AS struck_name").
 		Joins("LEFT JOIN users a ON a.id = comments.author_id").
