@@ -146,7 +146,7 @@ func (s *Store) PlanByID(ctx context.Context, id int64) (*Plan, error) {
 // when there is no plan at all.
 func (s *Store) CurrentPlan(ctx context.Context) (*Plan, error) {
 	var p Plan
-	today := s.now().Truncate(24 * time.Hour)
+	today := s.civilDate(s.now())
 	err := s.conn(ctx).Where("starts_on <= ? AND ends_on >= ?", today, today).Order("starts_on DESC").First(&p).Error
 	if err != nil {
 		err = s.conn(ctx).Order("starts_on DESC").First(&p).Error

@@ -133,3 +133,38 @@ func TestApplicationNumberYear(t *testing.T) {
 		t.Errorf("23:59 on New Year's Eve in Stockholm: %s, want MF-2026-0007", got)
 	}
 }
+
+// TestCurrentPlanChangesAtSwedishMidnight checks that the plan in force
+// changes when the day changes in Sweden: at 00:30 on 1 January Swedish
+// time (still 31 December in UTC) the new plan is the current one.
+func TestCurrentPlanChangesAtSwedishMidnight(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		if err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		next := models.Plan{Code: "2027-2028", TitleSV: "2027–2028", TitleEN: "2027–2028",
+			StartsOn: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2028, 12, 31, 0, 0, 0, 0, time.UTC),
+			CreatedAt: s.Now(), UpdatedAt: s.Now()}
+		if err := s.DB().Create(&next).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			at   time.Time
+			want string
+		}{
+			{time.Date(2026, 12, 31, 23, 30, 0, 0, swedish), "2025-2026"},
+			{time.Date(2027, 1, 1, 0, 30, 0, 0, swedish), "2027-2028"},
+		} {
+			s.SetClock(func() time.Time { return tt.at.UTC() })
+			p, err := s.CurrentPlan(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Code != tt.want {
+				t.Errorf("at %s the current plan is %s, want %s", tt.at, p.Code, tt.want)
+			}
+		}
+	})
+}
