@@ -51,6 +51,8 @@ type Store struct {
 	// reminderAfter is the application id the last reminder run stopped
 	// after; the next one continues from there (QueueReminders).
 	reminderAfter atomic.Int64
+	// plans keeps the plans' trees between requests (plan_cache.go).
+	plans planCache
 }
 
 // Open connects to the database named by url: empty for the default SQLite
@@ -268,6 +270,12 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) 
 		}
 		return fn(context.WithValue(ctx, ctxKey{}, tx))
 	})
+}
+
+// inTx reports whether ctx carries a transaction.
+func (s *Store) inTx(ctx context.Context) bool {
+	_, ok := ctx.Value(ctxKey{}).(*gorm.DB)
+	return ok
 }
 
 // conn returns the transaction in ctx, or the pool.

@@ -18,6 +18,9 @@ type Plan struct {
 	EndsOn    time.Time
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Version goes up with every change to the plan or its tree, by
+	// trigger (migration 00068); the store never writes it.
+	Version int64 `gorm:"->"`
 
 	Areas        []PlanArea        `gorm:"-"`
 	Responsibles []PlanResponsible `gorm:"-"`
@@ -103,28 +106,36 @@ func Text(lang, sv, en string) string {
 
 // PlanByID loads a plan with its whole tree: areas, goals, activities (in
 // the plan's order) and the responsible codes. It returns a NotFoundError.
+// Outside a transaction it reads only the plan's row when the store holds
+// the tree of the plan's current version (plan_cache.go).
 func (s *Store) PlanByID(ctx context.Context, id int64) (*Plan, error) {
-	db := s.conn(ctx)
 	var p Plan
-	if err := db.First(&p, id).Error; err != nil {
+	if err := s.conn(ctx).First(&p, id).Error; err != nil {
 		return nil, notFound(err, "plan", id)
 	}
+	return s.planTree(ctx, p)
+}
+
+// loadPlanTree reads p's tree into p.
+func (s *Store) loadPlanTree(ctx context.Context, p *Plan) error {
+	db := s.conn(ctx)
+	id := p.ID
 	if err := db.Where("plan_id = ?", id).Order("position").Find(&p.Responsibles).Error; err != nil {
-		return nil, err
+		return err
 	}
 	if err := db.Where("plan_id = ?", id).Order("position").Find(&p.Areas).Error; err != nil {
-		return nil, err
+		return err
 	}
 	var goals []PlanGoal
 	if err := db.Joins("JOIN plan_areas ON plan_areas.id = plan_goals.area_id").
 		Where("plan_areas.plan_id = ?", id).Order("plan_goals.position").Find(&goals).Error; err != nil {
-		return nil, err
+		return err
 	}
 	var acts []PlanActivity
 	if err := db.Joins("JOIN plan_goals ON plan_goals.id = plan_activities.goal_id").
 		Joins("JOIN plan_areas ON plan_areas.id = plan_goals.area_id").
 		Where("plan_areas.plan_id = ?", id).Order("plan_activities.position").Find(&acts).Error; err != nil {
-		return nil, err
+		return err
 	}
 	byGoal := map[int64][]PlanActivity{}
 	for _, a := range acts {
@@ -138,7 +149,7 @@ func (s *Store) PlanByID(ctx context.Context, id int64) (*Plan, error) {
 	for i := range p.Areas {
 		p.Areas[i].Goals = byArea[p.Areas[i].ID]
 	}
-	return &p, nil
+	return nil
 }
 
 // CurrentPlan returns the plan in force at the store's current time, or
@@ -154,7 +165,7 @@ func (s *Store) CurrentPlan(ctx context.Context) (*Plan, error) {
 	if err != nil {
 		return nil, notFound(err, "plan", "current")
 	}
-	return s.PlanByID(ctx, p.ID)
+	return s.planTree(ctx, p)
 }
 
 // Activities returns every activity of the plan in plan order.
