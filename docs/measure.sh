@@ -6,6 +6,8 @@
 # memory during each.
 #
 #   docs/measure.sh N DATABASE [seed]    (seed: drop, create and generate the database first)
+#
+# EACH=0 skips the page-by-page runs, IDLE_WAIT=0 the wait for idle memory.
 set -eu
 N=$1; DB=$2; PORT=${PORT:-18081}
 URL="postgres://postgres@127.0.0.1:5432/$DB?sslmode=disable"
@@ -35,6 +37,7 @@ echo "-- open loop, 50 req/s, 10 s"
 "${LT[@]}" -as syn-coordinator,syn-applicant -pages $PAGES -rate 50 -d 10s
 echo "-- follow-up alone, 1 client, 10 s"
 "${LT[@]}" -as syn-coordinator -pages followup -c 1 -d 10s
+if [ "${EACH:-1}" != 0 ]; then
 echo "-- every page and export, one client, 5 s each, as the role that sees it (peak RSS of each run)"
 CALL=$(psql -qtAh 127.0.0.1 -U postgres "$DB" -c "SELECT MAX(id) FROM calls")
 BATCH=$(psql -qtAh 127.0.0.1 -U postgres "$DB" -c "SELECT MAX(id) FROM finance_batches")
@@ -50,9 +53,12 @@ syn-admin /admin/people,/admin/audit,/admin/audit.csv,/admin/units,/admin/units/
 syn-applicant /me/data,/me/data.json,/applications/new
 syn-finance /finance,/finance/reconciliation,/finance/reconciliation.csv,/finance/batches/$BATCH,/finance/batches/$BATCH/download/csv,/finance/batches/$BATCH/download/xlsx,/finance/batches/$BATCH/download/si,/api/finance/batches
 EOP
+fi
 sleep 3
 echo "idle RSS after the runs: $(grep VmRSS /proc/$PID/status)"
 # The runtime returns freed memory to the system in the background, after
 # the forced collection that follows two idle minutes.
-sleep 150
-echo "idle RSS 150 s later: $(grep VmRSS /proc/$PID/status)"
+if [ "${IDLE_WAIT:-150}" != 0 ]; then
+  sleep "${IDLE_WAIT:-150}"
+  echo "idle RSS ${IDLE_WAIT:-150} s later: $(grep VmRSS /proc/$PID/status)"
+fi
