@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"bytes"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -44,42 +44,57 @@ func (h *Handler) showRegister(c *gin.Context) {
 
 func (h *Handler) renderRegister(c *gin.Context, status int, notice string) {
 	registered := c.Query("registered") == "1"
-	rows, err := h.store.DecisionRegister(c.Request.Context(), actorOf(c), registered)
+	page, err := h.store.DecisionRegister(c.Request.Context(), actorOf(c), registered, c.Query("after"))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, status, "register", gin.H{"Rows": rows, "Registered": registered, "Done": notice})
+	next := ""
+	if page.Next != "" {
+		q := url.Values{"after": {page.Next}}
+		if registered {
+			q.Set("registered", "1")
+		}
+		next = "/register?" + q.Encode()
+	}
+	h.render(c, status, "register", gin.H{"Rows": page.Rows, "Waiting": page.Waiting, "Next": next,
+		"Registered": registered, "Done": notice})
 }
 
-// exportRegisterCSV sends the decisions to be registered as CSV for the
-// registry system.
+// exportRegisterCSV streams the decisions to be registered as CSV for
+// the registry system.
 func (h *Handler) exportRegisterCSV(c *gin.Context) {
-	rows, err := h.store.DecisionRegister(c.Request.Context(), actorOf(c), false)
-	if err != nil {
-		h.fail(c, err)
+	ctx := c.Request.Context()
+	actor := actorOf(c)
+	if !workflow.MayKeepRegister(actor.Workflow) {
+		h.fail(c, workflow.ErrForbidden)
 		return
 	}
 	seq := func(yield func(export.RegistryRow, error) bool) {
-		for _, r := range rows {
+		err := h.store.EachDecisionToRegister(ctx, actor, func(r models.RegisterEntry) error {
 			decider := r.DeciderName
 			if r.OnBehalfOfName != "" {
 				decider += " (ersättare för " + r.OnBehalfOfName + ")"
 			}
 			if !yield(export.RegistryRow{Ref: r.DecisionRef, Date: h.store.DecisionDay(r.DecidedAt), Title: r.Title,
 				Unit: r.UnitName, AmountOre: r.AmountOre, Decider: decider, FileName: r.FileName}, nil) {
-				return
+				return errStopped
 			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopped) {
+			yield(export.RegistryRow{}, err)
 		}
 	}
-	var buf bytes.Buffer
-	if err := export.WriteRegistryCSV(&buf, seq); err != nil {
-		h.fail(c, err)
-		return
-	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="beslut-att-registrera.csv"`)
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	c.Status(http.StatusOK)
+	if err := export.WriteRegistryCSV(c.Writer, seq); err != nil {
+		// The status is sent; cutting the body short tells the client.
+		h.log.ErrorContext(ctx, "register CSV", "err", err)
+		c.Abort()
+	}
 }
 
 // markRegistered records that a decision is in the registry.

@@ -120,6 +120,12 @@ func TestRecordPages(t *testing.T) {
 		if csv := sara.get("/register/export.csv"); strings.Contains(csv.body, "ORU 2026/07007") {
 			t.Error("a registered decision is still to be registered")
 		}
+		if r := sara.get("/register?registered=1"); r.status != http.StatusOK || !strings.Contains(r.body, "ORU 2026/07007") {
+			t.Errorf("registered decisions: %d", r.status)
+		}
+		if r := sara.get("/register?after=not-a-cursor"); r.status != http.StatusBadRequest {
+			t.Errorf("a cursor the register did not give: %d, want 400", r.status)
+		}
 	})
 }
 

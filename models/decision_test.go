@@ -168,12 +168,16 @@ func TestRegister(t *testing.T) {
 		ctx := context.Background()
 		demoApp(t, s, "Språkstöd inför utlandsstudier")
 		sara, karin := mustActor(t, s, "sara"), mustActor(t, s, "karin")
-		if _, err := s.DecisionRegister(ctx, karin, false); !errors.Is(err, workflow.ErrForbidden) {
+		if _, err := s.DecisionRegister(ctx, karin, false, ""); !errors.Is(err, workflow.ErrForbidden) {
 			t.Errorf("decider keeps the register: %v", err)
 		}
-		rows, err := s.DecisionRegister(ctx, sara, false)
-		if err != nil || len(rows) == 0 {
-			t.Fatalf("to register: %v, %v", rows, err)
+		page, err := s.DecisionRegister(ctx, sara, false, "")
+		if err != nil || len(page.Rows) == 0 {
+			t.Fatalf("to register: %v, %v", page, err)
+		}
+		rows := page.Rows
+		if page.Waiting != int64(len(rows)) || page.Next != "" {
+			t.Errorf("waiting %d, next %q for %d rows on one page", page.Waiting, page.Next, len(rows))
 		}
 		first := rows[0]
 		if first.Number == "" || first.FileName == "" || first.UnitName == "" {
@@ -185,10 +189,111 @@ func TestRegister(t *testing.T) {
 		if err := s.MarkRegistered(ctx, sara, first.ID); !errors.Is(err, models.ErrStale) {
 			t.Errorf("second mark: %v, want stale", err)
 		}
-		left, _ := s.DecisionRegister(ctx, sara, false)
-		done, _ := s.DecisionRegister(ctx, sara, true)
+		leftPage, _ := s.DecisionRegister(ctx, sara, false, "")
+		donePage, _ := s.DecisionRegister(ctx, sara, true, "")
+		left, done := leftPage.Rows, donePage.Rows
 		if len(left) != len(rows)-1 || len(done) != 1 || done[0].RegisteredName != sara.User.Name {
 			t.Errorf("after marking: %d left, registered %+v", len(left), done)
 		}
 	})
+}
+
+// TestRegisterPages pages through both lists of the register of a
+// generated decade: every decision comes once, in order, on pages of at
+// most RegisterPageSize, and the export reads the same decisions as the
+// pages.
+func TestRegisterPages(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		if _, err := s.SeedSynthetic(ctx, 2500, 3); err != nil {
+			t.Fatal(err)
+		}
+		// A registrar a month behind: every third decision still waits.
+		if err := s.DB().Exec("UPDATE decisions SET registered_at = NULL, registered_by = NULL WHERE id % 3 = 0").Error; err != nil {
+			t.Fatal(err)
+		}
+		coordinator := syntheticActor(t, s, workflow.RoleCoordinator)
+		var all []models.Decision
+		if err := s.DB().Order("id").Find(&all).Error; err != nil {
+			t.Fatal(err)
+		}
+		var waiting, registered int
+		for _, d := range all {
+			if d.RegisteredAt == nil {
+				waiting++
+			} else {
+				registered++
+			}
+		}
+		if waiting <= models.RegisterPageSize || registered <= models.RegisterPageSize {
+			t.Fatalf("the data set has %d decisions waiting and %d registered: too few to page", waiting, registered)
+		}
+		for _, tab := range []struct {
+			registered bool
+			want       int
+		}{{false, waiting}, {true, registered}} {
+			seen := map[int64]bool{}
+			var prev *models.RegisterEntry
+			pages := 0
+			for after := ""; ; pages++ {
+				page, err := s.DecisionRegister(ctx, coordinator, tab.registered, after)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.Waiting != int64(waiting) || len(page.Rows) > models.RegisterPageSize {
+					t.Fatalf("page of %d rows says %d waiting, want %d", len(page.Rows), page.Waiting, waiting)
+				}
+				for i := range page.Rows {
+					r := &page.Rows[i]
+					if seen[r.ID] || (r.RegisteredAt != nil) != tab.registered {
+						t.Fatalf("decision %d twice or in the wrong list", r.ID)
+					}
+					seen[r.ID] = true
+					if prev != nil {
+						inOrder := prev.DecidedAt.Before(r.DecidedAt) || (prev.DecidedAt.Equal(r.DecidedAt) && prev.ID < r.ID)
+						if tab.registered {
+							inOrder = prev.RegisteredAt.After(*r.RegisteredAt) ||
+								(prev.RegisteredAt.Equal(*r.RegisteredAt) && prev.ID > r.ID)
+						}
+						if !inOrder {
+							t.Fatalf("decision %d after %d is out of order", r.ID, prev.ID)
+						}
+					}
+					prev = r
+				}
+				if page.Next == "" {
+					break
+				}
+				after = page.Next
+			}
+			if len(seen) != tab.want || pages < 1 {
+				t.Errorf("registered=%v: %d decisions over %d pages, want %d", tab.registered, len(seen), pages+1, tab.want)
+			}
+		}
+		var exported int
+		if err := s.EachDecisionToRegister(ctx, coordinator, func(models.RegisterEntry) error { exported++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if exported != waiting {
+			t.Errorf("the export reads %d decisions, want %d", exported, waiting)
+		}
+		if _, err := s.DecisionRegister(ctx, coordinator, false, "not-a-cursor"); !errors.Is(err, models.ErrBadCursor) {
+			t.Errorf("a cursor the register did not give: %v", err)
+		}
+	})
+}
+
+// syntheticActor is the person of a generated data set who holds role.
+func syntheticActor(t *testing.T, s *models.Store, role workflow.Role) *models.Actor {
+	t.Helper()
+	var u models.User
+	if err := s.DB().Where("issuer = ? AND subject = ?", models.DevIssuer, models.SyntheticPeople[role]).First(&u).Error; err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.ActorFor(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -2,7 +2,10 @@ package models
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"mobilityfund/workflow"
@@ -20,20 +23,103 @@ type RegisterEntry struct {
 // unwraps to ErrStale.
 var ErrAlreadyRegistered = fmt.Errorf("decision already registered: %w", ErrStale)
 
-// DecisionRegister lists the decisions for the register, oldest first:
-// those still to be registered, or (registered) the last 200 registered,
-// newest first. It returns workflow.ErrForbidden unless actor keeps the
-// register.
-func (s *Store) DecisionRegister(ctx context.Context, actor *Actor, registered bool) ([]RegisterEntry, error) {
+// RegisterPageSize is how many decisions a page of the register shows.
+const RegisterPageSize = 100
+
+// RegisterPage is one page of the register.
+type RegisterPage struct {
+	Rows []RegisterEntry
+	// Waiting is how many decisions wait to be registered.
+	Waiting int64
+	// Next is the cursor of the next page; "" on the last one.
+	Next string
+}
+
+// DecisionRegister lists the decisions for the register a page at a time:
+// those still to be registered, oldest first, or (registered) those
+// registered, newest first; after is the cursor of the page before ("" for
+// the first). It returns workflow.ErrForbidden unless actor keeps the
+// register, and ErrBadCursor for a cursor it did not give.
+func (s *Store) DecisionRegister(ctx context.Context, actor *Actor, registered bool, after string) (*RegisterPage, error) {
 	if !workflow.MayKeepRegister(actor.Workflow) {
 		return nil, workflow.ErrForbidden
 	}
+	page := &RegisterPage{}
+	if err := s.conn(ctx).Model(&Decision{}).Where("registered_at IS NULL").Count(&page.Waiting).Error; err != nil {
+		return nil, err
+	}
+	rows, err := s.registerRows(ctx, registered, after, RegisterPageSize+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > RegisterPageSize {
+		rows = rows[:RegisterPageSize]
+		page.Next = registerCursor(registered, rows[len(rows)-1].Decision)
+	}
+	page.Rows = rows
+	return page, nil
+}
+
+// EachDecisionToRegister calls fn with every decision waiting to be
+// registered, oldest first, reading them a page at a time. It returns
+// workflow.ErrForbidden unless actor keeps the register.
+func (s *Store) EachDecisionToRegister(ctx context.Context, actor *Actor, fn func(RegisterEntry) error) error {
+	if !workflow.MayKeepRegister(actor.Workflow) {
+		return workflow.ErrForbidden
+	}
+	for after := ""; ; {
+		rows, err := s.registerRows(ctx, false, after, exportChunk)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(rows) < exportChunk {
+			return nil
+		}
+		after = registerCursor(false, rows[len(rows)-1].Decision)
+	}
+}
+
+// registerCursor names decision d's place in its list: when it was
+// decided (waiting) or registered, and its id.
+func registerCursor(registered bool, d Decision) string {
+	at := d.DecidedAt
+	if registered && d.RegisteredAt != nil {
+		at = *d.RegisteredAt
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(d.ID, 10) + ":" + strconv.FormatInt(at.UnixMicro(), 10)))
+}
+
+// registerRows reads up to limit decisions after the cursor.
+func (s *Store) registerRows(ctx context.Context, registered bool, after string, limit int) ([]RegisterEntry, error) {
 	q := s.conn(ctx).Table("decisions").
 		Select("decisions.*, applications.created_at AS app_created_at, COALESCE(users.name, '') AS registered_name").
 		Joins("JOIN applications ON applications.id = decisions.application_id").
 		Joins("LEFT JOIN users ON users.id = decisions.registered_by")
+	if after != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(after)
+		if err != nil {
+			return nil, ErrBadCursor
+		}
+		idText, atText, _ := strings.Cut(string(raw), ":")
+		id, err1 := strconv.ParseInt(idText, 10, 64)
+		us, err2 := strconv.ParseInt(atText, 10, 64)
+		if err1 != nil || err2 != nil {
+			return nil, ErrBadCursor
+		}
+		at := time.UnixMicro(us).UTC()
+		if registered {
+			q = q.Where("(decisions.registered_at, decisions.id) < (?, ?)", at, id)
+		} else {
+			q = q.Where("(decisions.decided_at, decisions.id) > (?, ?)", at, id)
+		}
+	}
 	if registered {
-		q = q.Where("decisions.registered_at IS NOT NULL").Order("decisions.registered_at DESC, decisions.id DESC").Limit(200)
+		q = q.Where("decisions.registered_at IS NOT NULL").Order("decisions.registered_at DESC, decisions.id DESC")
 	} else {
 		q = q.Where("decisions.registered_at IS NULL").Order("decisions.decided_at, decisions.id")
 	}
@@ -41,7 +127,7 @@ func (s *Store) DecisionRegister(ctx context.Context, actor *Actor, registered b
 		RegisterEntry
 		AppCreatedAt time.Time
 	}
-	if err := q.Scan(&rows).Error; err != nil {
+	if err := q.Limit(limit).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]RegisterEntry, len(rows))

@@ -33,7 +33,7 @@ var SyntheticPeople = map[workflow.Role]string{
 
 // SyntheticStats counts what SeedSynthetic wrote.
 type SyntheticStats struct {
-	Units, Users, Calls, Applications, BudgetLines, Activities, AuditEvents, Reports, Batches, BatchLines int
+	Units, Users, Calls, Applications, BudgetLines, Activities, AuditEvents, Reports, Batches, BatchLines, Decisions int
 }
 
 // ErrSyntheticLoaded is returned when the database holds a synthetic data
@@ -50,8 +50,10 @@ type synthetic struct {
 	units   []OrgUnit // institutions and divisions that apply
 	byUnit  map[int64][]int64
 	staff   []int64 // coordinators, deciders, finance: the actors of later steps
+	names   map[int64]string
 	stats   SyntheticStats
 	batchID int64
+	auditID int64
 }
 
 // SeedSynthetic writes a realistic data set of n applications spread over
@@ -173,6 +175,7 @@ func (g *synthetic) writePeople(ctx context.Context, n int) error {
 	ucols := []string{"id", "issuer", "subject", "email", "name", "language", "unit_id", "disabled", "created_at", "updated_at"}
 	gcols := []string{"user_id", "role", "unit_id", "from_group", "created_at"}
 	var users, grants [][]any
+	g.names = map[int64]string{}
 	person := func(issuer, subject string, unit int64, role workflow.Role, roleUnit *int64) int64 {
 		uid := id
 		id++
@@ -183,6 +186,7 @@ func (g *synthetic) writePeople(ctx context.Context, n int) error {
 		}
 		users = append(users, []any{uid, issuer, subject, fmt.Sprintf("%s.%s.%d@example.org", first, last, uid),
 			first + " " + last, lang, unit, false, g.now, g.now})
+		g.names[uid] = first + " " + last
 		var ru any
 		if roleUnit != nil {
 			ru = *roleUnit

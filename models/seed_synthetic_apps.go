@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"mobilityfund/document"
 	"mobilityfund/workflow"
 )
 
@@ -60,8 +61,10 @@ var appCols = []string{"id", "call_id", "unit_id", "created_by", "title", "summa
 	"created_at", "updated_at"}
 
 var (
-	lineCols   = []string{"application_id", "position", "category", "description", "amount_ore"}
-	auditCols  = []string{"entity", "entity_id", "application_id", "actor_id", "action", "from_state", "to_state", "comment", "amount_ore", "created_at"}
+	lineCols     = []string{"application_id", "position", "category", "description", "amount_ore"}
+	auditCols    = []string{"id", "entity", "entity_id", "application_id", "actor_id", "action", "from_state", "to_state", "comment", "amount_ore", "created_at"}
+	decisionCols = []string{"application_id", "audit_event_id", "kind", "decision_ref", "decided_at", "decided_by", "decider_name",
+		"title", "unit_id", "unit_name", "amount_ore", "file_name", "registered_at", "registered_by"}
 	reportCols = []string{"application_id", "done", "students_first", "students_second", "students_third", "windows_identified",
 		"windows_created", "partner_agreements", "participants", "spent_ore", "updated_by", "submitted_at", "submitted_by",
 		"accepted_at", "accepted_by", "created_at", "updated_at"}
@@ -75,8 +78,8 @@ var (
 // callRows collects one call's rows before they are written, so that the
 // call's budget can cover what its applications were granted.
 type callRows struct {
-	apps, lines, links, audit, reports, batchLines [][]any
-	committed, batchTotal                          int64
+	apps, lines, links, audit, reports, batchLines, decisions [][]any
+	committed, batchTotal                                     int64
 }
 
 // writeCalls writes ten yearly calls, the newest open now, and n
@@ -91,6 +94,9 @@ func (g *synthetic) writeCalls(ctx context.Context, n int) error {
 		return err
 	}
 	if g.batchID, err = g.w.nextID(ctx, "finance_batches"); err != nil {
+		return err
+	}
+	if g.auditID, err = g.w.nextID(ctx, "audit_events"); err != nil {
 		return err
 	}
 	year := g.now.Year()
@@ -145,6 +151,7 @@ func (g *synthetic) flush(ctx context.Context, r *callRows, year int) error {
 		{"applications", appCols, r.apps}, {"budget_lines", lineCols, r.lines},
 		{"application_activities", []string{"application_id", "activity_id"}, r.links},
 		{"audit_events", auditCols, r.audit}, {"application_reports", reportCols, r.reports},
+		{"decisions", decisionCols, r.decisions},
 	} {
 		if err := g.w.insert(ctx, t.table, t.cols, t.rows); err != nil {
 			return fmt.Errorf("%s: %w", t.table, err)
@@ -155,6 +162,7 @@ func (g *synthetic) flush(ctx context.Context, r *callRows, year int) error {
 	g.stats.Activities += len(r.links)
 	g.stats.AuditEvents += len(r.audit)
 	g.stats.Reports += len(r.reports)
+	g.stats.Decisions += len(r.decisions)
 	if len(r.batchLines) == 0 {
 		return nil
 	}
@@ -236,7 +244,19 @@ func (g *synthetic) application(r *callRows, id, callID int64, year int, opens, 
 	// Steps follow each other a few days apart from the draft on.
 	at, from := created, workflow.StateDraft
 	actor := author
-	r.audit = append(r.audit, []any{"application", id, id, author, "create", "", string(workflow.StateDraft), "", int64(0), at})
+	event := func(actor int64, action string, from, to workflow.State, amount int64, at time.Time) int64 {
+		ev := g.auditID
+		g.auditID++
+		r.audit = append(r.audit, []any{ev, "application", id, id, actor, action, string(from), string(to), "", amount, at})
+		return ev
+	}
+	event(author, "create", "", workflow.StateDraft, 0, at)
+	title := fmt.Sprintf(pick(rng, synTitles), pick(rng, synPlaces))
+	ref := ""
+	if decided {
+		ref = fmt.Sprintf("ORU %d/%05d", year, id%100000)
+	}
+	number := ApplicationNumber(created, id)
 	var submitted, decidedAt, bookedAt any
 	for _, a := range path {
 		at = at.Add(time.Duration(1+rng.IntN(10)) * 24 * time.Hour)
@@ -260,13 +280,19 @@ func (g *synthetic) application(r *callRows, id, callID int64, year int, opens, 
 		default:
 			actor = g.staff[0]
 		}
-		r.audit = append(r.audit, []any{"application", id, id, actor, string(a), string(from), string(to), "", amount, at})
+		ev := event(actor, string(a), from, to, amount, at)
+		if kind, ok := synDecisionKind(a, granted, requested); ok {
+			// Decisions are in the registry two days after they are
+			// made; the last month's wait for the registrar.
+			var registered, registrar any
+			if at.Before(g.now.AddDate(0, 0, -30)) {
+				registered, registrar = at.Add(48*time.Hour), g.staff[0]
+			}
+			money := map[workflow.Action]int64{workflow.ActionGrant: granted, workflow.ActionRevoke: granted}[a]
+			r.decisions = append(r.decisions, []any{id, ev, string(kind), ref, at, actor, g.names[actor], title, unit.ID,
+				unit.NameSV, money, document.DecisionFileName(ref, number, "sv"), registered, registrar})
+		}
 		from = to
-	}
-	title := fmt.Sprintf(pick(rng, synTitles), pick(rng, synPlaces))
-	ref := ""
-	if decided {
-		ref = fmt.Sprintf("ORU %d/%05d", year, id%100000)
 	}
 	start, end := time.Date(year, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 6, 30, 0, 0, 0, 0, time.UTC)
 	r.apps = append(r.apps, []any{id, callID, unit.ID, author, title, synSummary(rng, title), pick(rng, synPurposes), start, end,
@@ -284,9 +310,26 @@ func (g *synthetic) application(r *callRows, id, callID int64, year int, opens, 
 	}
 	if bookedAt != nil {
 		r.batchTotal += granted
-		r.batchLines = append(r.batchLines, []any{int64(0), len(r.batchLines) + 1, id, LineAward, ApplicationNumber(created, id),
+		r.batchLines = append(r.batchLines, []any{int64(0), len(r.batchLines) + 1, id, LineAward, number,
 			title, ref, decidedAt, unit.ID, unit.Code, unit.Code, "", "", "", "", granted, "Mobilitetsfonden " + ref})
 	}
+}
+
+// synDecisionKind is the kind of decision action a records, if it is one:
+// a grant of less than was asked for is a partial one.
+func synDecisionKind(a workflow.Action, granted, requested int64) (document.Kind, bool) {
+	switch a {
+	case workflow.ActionGrant:
+		if granted < requested {
+			return document.KindPartial, true
+		}
+		return document.KindGrant, true
+	case workflow.ActionReject:
+		return document.KindReject, true
+	case workflow.ActionRevoke:
+		return document.KindRevoke, true
+	}
+	return "", false
 }
 
 // synNext is the state action a on path leads to: the final state for

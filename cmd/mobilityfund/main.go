@@ -112,7 +112,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			}
 			log.Info("synthetic data loaded", "applications", stats.Applications, "calls", stats.Calls, "users", stats.Users,
 				"budget_lines", stats.BudgetLines, "audit_events", stats.AuditEvents, "reports", stats.Reports,
-				"batch_lines", stats.BatchLines)
+				"batch_lines", stats.BatchLines, "decisions", stats.Decisions)
 		}
 		return nil
 	case "worker":
