@@ -82,16 +82,34 @@ func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*F
 			p.MissingCostCentre = appendNew(p.MissingCostCentre, units[i].Name)
 		}
 	}
-	q := s.newPendingQuery(units, set.VoucherText, "")
 	if limit > 0 {
-		if p.Lines, err = q.first(ctx, limit); err != nil {
+		if p.Lines, err = s.newPendingQuery(units, set.VoucherText, "", pendingOptions{limit: limit}).all(ctx); err != nil {
 			return nil, err
 		}
 	}
-	err = q.eachUnsafe(ctx, units, func(l *FinanceBatchLine) {
+	// Only lines whose texts hold a character code page 437 lacks are
+	// read: the application's own texts or its unit's have one, or the
+	// pattern's own text does (then every line has).
+	o := pendingOptions{texts: true}
+	if _, pattern := s.sieUnsafePattern(); len(export.SIEChanges(set.VoucherText+reversalPrefix+returnPrefix+returnRefPrefix)) == 0 {
+		o.unsafe = &pattern
+		for _, u := range units {
+			if len(export.SIEChanges(u.Name+u.ProjectName+u.CostCentre+u.ProjectCode)) > 0 {
+				o.unsafeUnits = append(o.unsafeUnits, u.ID)
+			}
+		}
+	}
+	q := s.newPendingQuery(units, set.VoucherText, "", o)
+	rows, err := s.conn(ctx).Raw(q.with+"SELECT * FROM ("+q.lines+") l ORDER BY l.application_id", append(q.withArgs, q.linesArgs...)...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	err = scanLines(rows, func(l *FinanceBatchLine) error {
 		if c := export.SIEChanges(l.VoucherText + l.UnitName + l.ProjectName + l.CostCentre + l.ProjectCode); len(c) > 0 {
 			warn(TextWarning{ApplicationID: l.ApplicationID, Reference: l.Reference, Changes: c})
 		}
+		return nil
 	})
 	return p, err
 }
@@ -119,10 +137,10 @@ func scanLines(rows interface {
 	return rows.Err()
 }
 
-// first returns the first limit lines, in application order.
-func (q *pendingQuery) first(ctx context.Context, limit int) ([]FinanceBatchLine, error) {
-	args := append(append(append([]any{}, q.withArgs...), q.linesArgs...), limit)
-	rows, err := q.s.conn(ctx).Raw(q.with+"SELECT * FROM ("+q.lines+") l ORDER BY l.application_id LIMIT ?", args...).Rows()
+// all returns the query's lines, in application order.
+func (q *pendingQuery) all(ctx context.Context) ([]FinanceBatchLine, error) {
+	args := append(append([]any{}, q.withArgs...), q.linesArgs...)
+	rows, err := q.s.conn(ctx).Raw(q.with+"SELECT * FROM ("+q.lines+") l ORDER BY l.application_id", args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -133,34 +151,6 @@ func (q *pendingQuery) first(ctx context.Context, limit int) ([]FinanceBatchLine
 		return nil
 	})
 	return out, err
-}
-
-// eachUnsafe calls fn with every line, in application order, whose texts
-// may hold a character a SIE file cannot: its voucher text has one, or
-// its unit's texts do. The line is reused.
-func (q *pendingQuery) eachUnsafe(ctx context.Context, units []lineUnit, fn func(*FinanceBatchLine)) error {
-	op, pattern := q.s.sieUnsafePattern()
-	var unsafeUnits []int64
-	for _, u := range units {
-		if len(export.SIEChanges(u.Name+u.ProjectName+u.CostCentre+u.ProjectCode)) > 0 {
-			unsafeUnits = append(unsafeUnits, u.ID)
-		}
-	}
-	where := "l.voucher_text " + op + " ?"
-	args := append(append(append([]any{}, q.withArgs...), q.linesArgs...), pattern)
-	if len(unsafeUnits) > 0 {
-		where += " OR l.unit_id IN ?"
-		args = append(args, unsafeUnits)
-	}
-	rows, err := q.s.conn(ctx).Raw(q.with+"SELECT * FROM ("+q.lines+") l WHERE "+where+" ORDER BY l.application_id", args...).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	return scanLines(rows, func(l *FinanceBatchLine) error {
-		fn(l)
-		return nil
-	})
 }
 
 // BatchInput is what finance chooses when making a batch.
@@ -258,7 +248,7 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor, in BatchIn
 		// Every line in one statement. Only the units just checked
 		// take part: an award of another unit granted meanwhile waits
 		// for the next batch.
-		q := s.newPendingQuery(units, set.VoucherText, strconv.FormatInt(b.ID, 10))
+		q := s.newPendingQuery(units, set.VoucherText, strconv.FormatInt(b.ID, 10), pendingOptions{})
 		args := append(append(append([]any{}, q.withArgs...), b.ID), q.linesArgs...)
 		res := tx.Exec(q.with+"INSERT INTO finance_batch_lines (batch_id, "+pendingLineColumns+") SELECT CAST(? AS BIGINT), l.* FROM ("+
 			q.lines+") l ORDER BY l.application_id", args...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,7 +131,20 @@ type pendingQuery struct {
 	linesArgs []any
 }
 
-func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string) *pendingQuery {
+// pendingOptions narrow a pendingQuery.
+type pendingOptions struct {
+	// limit > 0 makes only the first limit lines.
+	limit int
+	// texts makes only what the texts need: no activities, no dates.
+	texts bool
+	// unsafe keeps only the lines whose application's texts match the
+	// SIE-unsafe pattern (see sieUnsafePattern) or whose unit is one of
+	// unsafeUnits; nil keeps all.
+	unsafe      *string
+	unsafeUnits []int64
+}
+
+func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string, o pendingOptions) *pendingQuery {
 	q := &pendingQuery{s: s}
 	var rows []string
 	for _, u := range units {
@@ -150,7 +164,9 @@ func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string) *pendin
 	}
 	label += "FROM application_activities aa JOIN plan_activities pc ON pc.id = aa.activity_id " +
 		"JOIN plan_goals pg ON pg.id = pc.goal_id JOIN plan_areas pa ON pa.id = pg.area_id WHERE aa.application_id = a.id)"
-	if s.dialect != Postgres {
+	if o.texts {
+		label = "''"
+	} else if s.dialect != Postgres {
 		// SQLite concatenates in the order rows come; this subquery
 		// gives them in plan order.
 		label = "(SELECT group_concat(lbl, '; ') FROM (SELECT pa.position || '.' || pg.position || '.' || pc.position AS lbl " +
@@ -158,12 +174,29 @@ func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string) *pendin
 			"JOIN plan_goals pg ON pg.id = pc.goal_id JOIN plan_areas pa ON pa.id = pg.area_id WHERE aa.application_id = a.id " +
 			"ORDER BY pa.position, pg.position, pc.position))"
 	}
+	accepted, report := "r.accepted_at", " LEFT JOIN application_reports r ON r.application_id = a.id"
+	if o.texts {
+		accepted, report = "a.decided_at", ""
+	}
 	inner := "SELECT m.application_id, m.standing_ore - m.exported_ore AS amount_ore, " + kind + " AS kind, " + reference + " AS reference, " +
-		"a.title, a.decision_ref, a.revocation_ref, a.decided_at, a.revoked_at, r.accepted_at, a.unit_id, " +
+		"a.title, a.decision_ref, a.revocation_ref, a.decided_at, a.revoked_at, " + accepted + " AS accepted_at, a.unit_id, " +
 		"u.code AS unit_code, u.name AS unit_name, u.cost_centre, u.project_code, u.project_name, COALESCE(" + label + ", '') AS activities " +
-		"FROM application_money m JOIN applications a ON a.id = m.application_id " +
-		"JOIN u ON u.id = a.unit_id LEFT JOIN application_reports r ON r.application_id = a.id " +
-		"WHERE " + pendingWhere + " AND " + movableWhere
+		"FROM application_money m JOIN applications a ON a.id = m.application_id JOIN u ON u.id = a.unit_id" + report +
+		" WHERE " + pendingWhere + " AND " + movableWhere
+	var innerArgs []any
+	if o.unsafe != nil {
+		op, _ := s.sieUnsafePattern()
+		inner += " AND (a.title " + op + " ? OR a.decision_ref " + op + " ? OR a.revocation_ref " + op + " ?"
+		innerArgs = append(innerArgs, *o.unsafe, *o.unsafe, *o.unsafe)
+		if len(o.unsafeUnits) > 0 {
+			inner += " OR a.unit_id IN ?"
+			innerArgs = append(innerArgs, o.unsafeUnits)
+		}
+		inner += ")"
+	}
+	if o.limit > 0 {
+		inner += " ORDER BY m.application_id LIMIT " + strconv.Itoa(o.limit)
+	}
 	mid := "SELECT i.application_id, i.kind, i.reference, i.title, " +
 		"CASE i.kind WHEN '" + LineAward + "' THEN i.decision_ref WHEN '" + LineReversal + "' THEN i.revocation_ref ELSE ? || i.reference END AS decision_ref, " +
 		"CASE i.kind WHEN '" + LineAward + "' THEN " + s.localDateSQL("i.decided_at") + " WHEN '" + LineReversal + "' THEN " +
@@ -195,7 +228,7 @@ func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string) *pendin
 	q.lines = "SELECT p.application_id, p.kind, p.reference, p.title, p.decision_ref, p.decision_date, p.unit_id, p.unit_code, " +
 		"p.unit_name, p.cost_centre, p.project_code, p.project_name, p.activities, p.amount_ore, " +
 		"ROW_NUMBER() OVER (ORDER BY p.application_id) AS position, " + text + " AS voucher_text FROM (" + mid + ") p"
-	q.linesArgs = append(q.linesArgs, returnRefPrefix)
+	q.linesArgs = append(append(q.linesArgs, returnRefPrefix), innerArgs...)
 	return q
 }
 
