@@ -16,16 +16,30 @@ import (
 type FinancePending struct {
 	Count    int
 	TotalOre int64
-	// Lines are the first lines, as many as asked for.
-	Lines []FinanceBatchLine
+	// Lines are the lines asked for (PendingPage), in application order;
+	// NextAfter is the After of the page that follows, 0 on the last.
+	Lines     []FinanceBatchLine
+	NextAfter int64
 	// MissingCostCentre names units whose lines have no cost centre.
 	MissingCostCentre []string
-	// Warnings list the first lines (and the settings, with
+	// Warnings list the lines (and first the settings, with
 	// ApplicationID 0) whose text a SIE file cannot hold as it is, at
-	// most WarningsShown of them, so that finance can fix them before
-	// the batch is made; WarningCount counts every one.
-	Warnings     []TextWarning
-	WarningCount int
+	// most WarningsShown of them from PendingPage.WarningsAfter on, so
+	// that finance can fix them before the batch is made; WarningCount
+	// counts every one, and NextWarningsAfter is the WarningsAfter of
+	// the warnings that follow, 0 when none does.
+	Warnings          []TextWarning
+	WarningCount      int
+	NextWarningsAfter int64
+}
+
+// PendingPage is the part of the preview to show.
+type PendingPage struct {
+	Limit int   // how many lines
+	After int64 // lines of applications with id above this
+	// WarningsAfter lists the warnings of applications with id above
+	// this; the settings' own comes with 0 only.
+	WarningsAfter int64
 }
 
 // WarningsShown is how many text warnings the preview lists.
@@ -49,6 +63,12 @@ type TextWarning struct {
 // code page 437 lacks. It returns workflow.ErrForbidden for anyone but
 // finance.
 func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*FinancePending, error) {
+	return s.PendingFinancePage(ctx, actor, PendingPage{Limit: limit})
+}
+
+// PendingFinancePage is PendingFinance for one page of the lines and of
+// the warnings.
+func (s *Store) PendingFinancePage(ctx context.Context, actor *Actor, page PendingPage) (*FinancePending, error) {
 	if !canFinance(actor) {
 		return nil, workflow.ErrForbidden
 	}
@@ -59,8 +79,12 @@ func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*F
 	p := &FinancePending{}
 	warn := func(w TextWarning) {
 		p.WarningCount++
-		if len(p.Warnings) < WarningsShown {
+		switch {
+		case page.WarningsAfter > 0 && w.ApplicationID <= page.WarningsAfter:
+		case len(p.Warnings) < WarningsShown:
 			p.Warnings = append(p.Warnings, w)
+		case p.NextWarningsAfter == 0:
+			p.NextWarningsAfter = p.Warnings[len(p.Warnings)-1].ApplicationID
 		}
 	}
 	if c := export.SIEChanges(set.Organisation + set.PotName + set.PotAccountName + set.UnitAccountName + actor.User.Name); len(c) > 0 {
@@ -82,9 +106,14 @@ func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*F
 			p.MissingCostCentre = appendNew(p.MissingCostCentre, units[i].Name)
 		}
 	}
-	if limit > 0 {
-		if p.Lines, err = s.newPendingQuery(units, set.VoucherText, "", pendingOptions{limit: limit}).all(ctx); err != nil {
+	if page.Limit > 0 {
+		o := pendingOptions{limit: page.Limit + 1, after: page.After}
+		if p.Lines, err = s.newPendingQuery(units, set.VoucherText, "", o).all(ctx); err != nil {
 			return nil, err
+		}
+		if len(p.Lines) > page.Limit {
+			p.Lines = p.Lines[:page.Limit]
+			p.NextAfter = p.Lines[page.Limit-1].ApplicationID
 		}
 	}
 	// Only lines whose texts hold a character code page 437 lacks are

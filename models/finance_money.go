@@ -133,8 +133,10 @@ type pendingQuery struct {
 
 // pendingOptions narrow a pendingQuery.
 type pendingOptions struct {
-	// limit > 0 makes only the first limit lines.
+	// limit > 0 makes only the first limit lines, of applications with
+	// id above after.
 	limit int
+	after int64
 	// texts makes only what the texts need: no activities, no dates.
 	texts bool
 	// unsafe keeps only the lines whose application's texts match the
@@ -184,6 +186,10 @@ func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string, o pendi
 		"FROM application_money m JOIN applications a ON a.id = m.application_id JOIN u ON u.id = a.unit_id" + report +
 		" WHERE " + pendingWhere + " AND " + movableWhere
 	var innerArgs []any
+	if o.after > 0 {
+		inner += " AND m.application_id > ?"
+		innerArgs = append(innerArgs, o.after)
+	}
 	if o.unsafe != nil {
 		op, _ := s.sieUnsafePattern()
 		inner += " AND (a.title " + op + " ? OR a.decision_ref " + op + " ? OR a.revocation_ref " + op + " ?"
