@@ -176,6 +176,14 @@ func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string, o pendi
 			"JOIN plan_goals pg ON pg.id = pc.goal_id JOIN plan_areas pa ON pa.id = pg.area_id WHERE aa.application_id = a.id " +
 			"ORDER BY pa.position, pg.position, pc.position))"
 	}
+	// A page is taken from the pending index before anything is joined.
+	from := "application_money m"
+	var innerArgs []any
+	if o.limit > 0 {
+		from = "(SELECT * FROM application_money m WHERE " + pendingWhere + " AND " + movableWhere +
+			" AND m.application_id > ? ORDER BY m.application_id LIMIT " + strconv.Itoa(o.limit) + ") m"
+		innerArgs = append(innerArgs, o.after)
+	}
 	accepted, report := "r.accepted_at", " LEFT JOIN application_reports r ON r.application_id = a.id"
 	if o.texts {
 		accepted, report = "a.decided_at", ""
@@ -183,13 +191,8 @@ func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string, o pendi
 	inner := "SELECT m.application_id, m.standing_ore - m.exported_ore AS amount_ore, " + kind + " AS kind, " + reference + " AS reference, " +
 		"a.title, a.decision_ref, a.revocation_ref, a.decided_at, a.revoked_at, " + accepted + " AS accepted_at, a.unit_id, " +
 		"u.code AS unit_code, u.name AS unit_name, u.cost_centre, u.project_code, u.project_name, COALESCE(" + label + ", '') AS activities " +
-		"FROM application_money m JOIN applications a ON a.id = m.application_id JOIN u ON u.id = a.unit_id" + report +
+		"FROM " + from + " JOIN applications a ON a.id = m.application_id JOIN u ON u.id = a.unit_id" + report +
 		" WHERE " + pendingWhere + " AND " + movableWhere
-	var innerArgs []any
-	if o.after > 0 {
-		inner += " AND m.application_id > ?"
-		innerArgs = append(innerArgs, o.after)
-	}
 	if o.unsafe != nil {
 		op, _ := s.sieUnsafePattern()
 		inner += " AND (a.title " + op + " ? OR a.decision_ref " + op + " ? OR a.revocation_ref " + op + " ?"

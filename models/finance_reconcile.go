@@ -200,12 +200,14 @@ func (s *Store) reconciliationDifferences(ctx context.Context, chart *OrgChart, 
 		WaitingOre  int64
 	}
 	// The partial index application_money_difference_idx (00066) holds
-	// exactly these rows, by call and id.
-	err := s.conn(ctx).Table("application_money m").Select("a.id, a.created_at, a.title, a.unit_id, a.state, "+
-		"m.standing_ore, m.exported_ore, m.booked_ore, "+waitingSQL+" AS waiting_ore").
-		Joins("JOIN applications a ON a.id = m.application_id").
+	// exactly these rows, by call and id; the page is taken there before
+	// the applications are joined.
+	page := s.conn(ctx).Table("application_money m").Select("m.*").
 		Where("m.call_id = ? AND m.standing_ore <> m.booked_ore AND m.application_id > ?", call, after).
-		Order("m.application_id").Limit(limit).Scan(&rows).Error
+		Order("m.application_id").Limit(limit)
+	err := s.conn(ctx).Table("(?) m", page).Select("a.id, a.created_at, a.title, a.unit_id, a.state, "+
+		"m.standing_ore, m.exported_ore, m.booked_ore, "+waitingSQL+" AS waiting_ore").
+		Joins("JOIN applications a ON a.id = m.application_id").Order("m.application_id").Scan(&rows).Error
 	out := make([]AppDifference, len(rows))
 	for i, r := range rows {
 		unit, _ := chart.Unit(r.UnitID)
