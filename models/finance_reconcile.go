@@ -205,8 +205,8 @@ func (s *Store) reconciliationDifferences(ctx context.Context, chart *OrgChart, 
 	page := s.conn(ctx).Table("application_money m").Select("m.*").
 		Where("m.call_id = ? AND m.standing_ore <> m.booked_ore AND m.application_id > ?", call, after).
 		Order("m.application_id").Limit(limit)
-	err := s.conn(ctx).Table("(?) m", page).Select("a.id, a.created_at, a.title, a.unit_id, a.state, "+
-		"m.standing_ore, m.exported_ore, m.booked_ore, "+waitingSQL+" AS waiting_ore").
+	err := s.conn(ctx).Table("(?) m", page).Select("a.id, a.created_at, a.title, a.unit_id, a.state, " +
+		"m.standing_ore, m.exported_ore, m.booked_ore, " + waitingSQL + " AS waiting_ore").
 		Joins("JOIN applications a ON a.id = m.application_id").Order("m.application_id").Scan(&rows).Error
 	out := make([]AppDifference, len(rows))
 	for i, r := range rows {
