@@ -274,6 +274,12 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor, in BatchIn
 		if err := tx.Create(&b).Error; err != nil {
 			return err
 		}
+		if s.dialect == Postgres {
+			// Compiling the one big statement costs more than it saves.
+			if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
+				return err
+			}
+		}
 		// Every line in one statement. Only the units just checked
 		// take part: an award of another unit granted meanwhile waits
 		// for the next batch.

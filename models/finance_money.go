@@ -188,6 +188,17 @@ func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string, o pendi
 	if o.texts {
 		accepted, report = "a.decided_at", ""
 	}
+	if s.dialect == Postgres && o.limit == 0 && !o.texts {
+		// A whole batch: the labels of every pending application in one
+		// grouped join rather than a subquery per application.
+		m2 := strings.NewReplacer("m.", "m2.")
+		report += " LEFT JOIN (SELECT aa.application_id, string_agg(pa.position || '.' || pg.position || '.' || pc.position, '; ' " +
+			"ORDER BY pa.position, pg.position, pc.position) AS labels " +
+			"FROM application_money m2 JOIN application_activities aa ON aa.application_id = m2.application_id " +
+			"JOIN plan_activities pc ON pc.id = aa.activity_id JOIN plan_goals pg ON pg.id = pc.goal_id JOIN plan_areas pa ON pa.id = pg.area_id " +
+			"WHERE " + m2.Replace(pendingWhere) + " AND " + m2.Replace(movableWhere) + " GROUP BY aa.application_id) act ON act.application_id = a.id"
+		label = "act.labels"
+	}
 	inner := "SELECT m.application_id, m.standing_ore - m.exported_ore AS amount_ore, " + kind + " AS kind, " + reference + " AS reference, " +
 		"a.title, a.decision_ref, a.revocation_ref, a.decided_at, a.revoked_at, " + accepted + " AS accepted_at, a.unit_id, " +
 		"u.code AS unit_code, u.name AS unit_name, u.cost_centre, u.project_code, u.project_name, COALESCE(" + label + ", '') AS activities " +
