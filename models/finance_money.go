@@ -94,7 +94,8 @@ type lineUnit struct {
 	ProjectCode, ProjectName string
 }
 
-// lineUnits are the units of units as lines copy them.
+// lineUnits are the units with pending lines, each with what its lines
+// copy from it.
 func lineUnits(chart *OrgChart, units []pendingUnit) []lineUnit {
 	out := make([]lineUnit, len(units))
 	for i, pu := range units {
@@ -116,13 +117,11 @@ func costCentreOf(chart *OrgChart, unitID int64) string {
 	return ""
 }
 
-// pendingQuery builds the SQL that makes the next batch's lines in one
-// statement, the lines of units only (what the units CTE u holds), in
-// application order, every field filled in as a line keeps it: the kind
-// and the reference and date of the decision behind it, the unit's fields
-// from units, the activities by their place in the plan, the amount and
-// the voucher text from the settings' pattern. batch numbers the voucher
-// texts ("" for a preview).
+// pendingQuery is the SQL that makes the next batch's lines in one
+// statement, in application order, every field filled in as a line keeps
+// it: the kind and the reference and date of the decision behind it, the
+// unit's fields, the activities by their place in the plan, the amount
+// and the voucher text from the settings' pattern.
 type pendingQuery struct {
 	s         *Store
 	with      string // WITH u (…) AS (VALUES …)
@@ -146,6 +145,9 @@ type pendingOptions struct {
 	unsafeUnits []int64
 }
 
+// newPendingQuery builds the query for the lines of units only (the CTE
+// u holds them, with what the lines copy), with voucher texts from
+// pattern numbered batch ("" for a preview), narrowed by o.
 func (s *Store) newPendingQuery(units []lineUnit, pattern, batch string, o pendingOptions) *pendingQuery {
 	q := &pendingQuery{s: s}
 	var rows []string
