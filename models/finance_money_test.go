@@ -1,6 +1,9 @@
 package models_test
 
 import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strconv"
 	"testing"
@@ -158,6 +161,110 @@ func TestFinanceBatchLineFields(t *testing.T) {
 		}
 		if l.Position != 1 || l.Activities == "" || l.CostCentre != "3120" || l.UnitCode == "" || l.ProjectName == "" {
 			t.Errorf("line %+v", l)
+		}
+	})
+}
+
+// TestFinanceMoneyFollowsRandomSequences drives random sequences of
+// grants (in full and in part), revocations, reports, acceptances,
+// batches and bookings (from fixed seeds, so that a failure repeats) and
+// checks after every step that the kept money equals the money
+// recomputed from the lines, and that the preview's count and sum are
+// what a batch then moves.
+func TestFinanceMoneyFollowsRandomSequences(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFinanceFixture(t, s)
+		ctx := f.ctx
+		anna, sara := f.actor("anna"), f.actor("sara")
+		proto := f.app(workflow.StateReadyForDecision)
+		var ids []int64
+		for i := range 12 {
+			c := proto
+			c.ID, c.Version = 0, 1
+			c.RequestedOre = int64(10_000+i*7_000) * 100
+			if err := s.DB().Create(&c).Error; err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		f.assertMoney("new applications")
+		pick := func(rng *rand.Rand, states ...workflow.State) (models.Application, bool) {
+			var apps []models.Application
+			if err := s.DB().Where("id IN ? AND state IN ?", ids, states).Order("id").Find(&apps).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(apps) == 0 {
+				return models.Application{}, false
+			}
+			return apps[rng.IntN(len(apps))], true
+		}
+		rng := rand.New(rand.NewPCG(7, 2026))
+		for i := range 60 {
+			step := fmt.Sprintf("step %d", i)
+			switch rng.IntN(6) {
+			case 0:
+				if a, ok := pick(rng, workflow.StateReadyForDecision); ok {
+					amount := a.RequestedOre
+					if rng.IntN(2) == 0 {
+						amount = 100 + rng.Int64N(a.RequestedOre-100)
+					}
+					if _, err := s.Apply(ctx, a.ID, a.Version, f.karin, workflow.ActionGrant,
+						workflow.Input{AmountOre: amount, DecisionRef: "ORU " + step, Comment: "Beviljas."}); err != nil {
+						t.Fatalf("%s: grant: %v", step, err)
+					}
+				}
+			case 1:
+				if a, ok := pick(rng, workflow.StateGranted, workflow.StateBooked, workflow.StateReported); ok && rng.IntN(3) == 0 {
+					if _, err := s.Apply(ctx, a.ID, a.Version, f.karin, workflow.ActionRevoke,
+						workflow.Input{DecisionRef: "ORU R " + step, Comment: "Återkallas."}); err != nil {
+						t.Fatalf("%s: revoke: %v", step, err)
+					}
+				}
+			case 2:
+				if a, ok := pick(rng, workflow.StateBooked); ok {
+					if err := s.SaveReport(ctx, anna, a.ID, a.Version, fullReport(rng.Int64N(a.GrantedOre+1)), true); err != nil {
+						t.Fatalf("%s: report: %v", step, err)
+					}
+				}
+			case 3:
+				if a, ok := pick(rng, workflow.StateReported); ok {
+					if err := s.AcceptReport(ctx, sara, a.ID, a.Version); err != nil {
+						t.Fatalf("%s: accept: %v", step, err)
+					}
+				}
+			case 4:
+				p, err := s.PendingFinance(ctx, f.peter, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := s.CreateFinanceBatch(ctx, f.peter, models.BatchInput{})
+				switch {
+				case errors.Is(err, models.ErrNothingToExport):
+					if p.Count != 0 {
+						t.Fatalf("%s: nothing to export, yet the preview showed %d lines", step, p.Count)
+					}
+				case err != nil:
+					t.Fatalf("%s: batch: %v", step, err)
+				case b.LineCount != p.Count || b.TotalOre != p.TotalOre:
+					t.Fatalf("%s: batch of %d lines, %d öre; the preview showed %d, %d", step, b.LineCount, b.TotalOre, p.Count, p.TotalOre)
+				}
+			case 5:
+				var open []models.FinanceBatch
+				if err := s.DB().Where("booked_at IS NULL").Order("id").Find(&open).Error; err != nil {
+					t.Fatal(err)
+				}
+				for j := range open {
+					f.book(&open[j], fmt.Sprint(open[j].ID))
+				}
+			}
+			f.assertMoney(step)
+		}
+		var batches, kinds int64
+		s.DB().Model(&models.FinanceBatch{}).Count(&batches)
+		s.DB().Model(&models.FinanceBatchLine{}).Distinct("kind").Count(&kinds)
+		if batches < 3 || kinds != 3 {
+			t.Errorf("the sequence made %d batches with %d kinds of line; want awards, reversals and returns", batches, kinds)
 		}
 	})
 }
