@@ -1,6 +1,9 @@
 package export
 
-import "io"
+import (
+	"io"
+	"iter"
+)
 
 // Sums are money as the app and the batches see it. Net is granted less
 // returned, what the app says the pot has committed; Exported is what
@@ -58,4 +61,10 @@ func ReconciliationColumns() []string { return ids(reconciliationColumns) }
 // returns the first error of w.
 func WriteReconciliationCSV(w io.Writer, label func(id string) string, rows []ReconciliationRow) error {
 	return writeTable(w, reconciliationColumns, label, rows)
+}
+
+// WriteReconciliationRows is WriteReconciliationCSV for rows as they
+// come, written without holding them.
+func WriteReconciliationRows(w io.Writer, label func(id string) string, rows iter.Seq2[ReconciliationRow, error]) error {
+	return writeRows(w, reconciliationColumns, label, rows)
 }

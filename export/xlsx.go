@@ -2,7 +2,11 @@ package export
 
 import (
 	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
 	"io"
+	"io/fs"
 	"iter"
 	"strconv"
 	"time"
@@ -16,12 +20,12 @@ const SheetName = "Omföring"
 // WriteXLSX writes lines as an Excel workbook with the columns of the CSV
 // file: text cells, a real date cell for the decision date, a number cell
 // in kronor for the amount, and a last row that sums the amounts with a
-// formula whose value is stored too. Rows go through excelize's stream
-// writer (which keeps at most a chunk in memory and the rest in a
-// temporary file) and the archive is written straight to w, so memory
-// stays flat however long the batch is. b.Created is the workbook's creation
-// date, so the same batch gives the same bytes. It returns the first error
-// of lines, of excelize or of w.
+// formula whose value is stored too. b.Created is the workbook's creation
+// date, so the same batch gives the same bytes. The archive is written
+// straight to w and the sheet's rows are rendered by excelize a chunk at a
+// time (see sheetSplicer) as the lines come, so memory stays flat however
+// long the batch is. It returns the first error of lines, of excelize or
+// of w.
 func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	f := excelize.NewFile()
 	defer func() {
@@ -59,22 +63,53 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	// The sheet as written holds the heading only; the splicer puts the
+	// lines and the sum after it while the archive is written to w.
+	sp := &sheetSplicer{path: "xl/worksheets/sheet1.xml", rows: func(out io.Writer) error {
+		return writeLineRows(out, st, lines)
+	}}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		sp.zw = zip.NewWriter(w)
+		return sp
+	})
+	return f.Write(io.Discard)
+}
+
+// xlsxChunk is how many rows excelize renders at a time.
+const xlsxChunk = 2000
+
+// writeLineRows writes the rows of lines and the sum row as the sheet's
+// XML, from row 2 on: each chunk of rows is rendered by a stream writer of
+// a workbook of its own, registered with the same styles, so that the
+// cells are exactly those excelize writes, and only a chunk is ever held.
+func writeLineRows(out io.Writer, st styles, lines iter.Seq2[Line, error]) error {
 	var (
 		total int64
 		row   = 1
-		cells = make([]any, len(Columns))
+		chunk [][]any
 	)
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		err := renderRows(out, row-len(chunk)+1, chunk)
+		chunk = chunk[:0]
+		return err
+	}
 	for l, err := range lines {
 		if err != nil {
 			return err
 		}
 		row++
 		total += l.AmountOre
+		cells := make([]any, len(Columns))
 		cells[0] = l.Batch
 		cells[1] = l.Application
 		cells[2] = l.Title
 		cells[3] = l.DecisionRef
-		cells[4] = nil
 		if !l.DecisionDate.IsZero() {
 			cells[4] = excelize.Cell{StyleID: st.date, Value: civil(l.DecisionDate)}
 		}
@@ -84,24 +119,141 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 		cells[8] = l.Activities
 		cells[9] = excelize.Cell{StyleID: st.amount, Value: Kronor(l.AmountOre)}
 		cells[10] = KindNames[l.Kind]
-		if err := sw.SetRow("A"+strconv.Itoa(row), cells); err != nil {
-			return err
+		if chunk = append(chunk, cells); len(chunk) == xlsxChunk {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	sum := make([]any, len(Columns))
 	sum[0] = excelize.Cell{StyleID: st.bold, Value: "Summa"}
 	sum[9] = excelize.Cell{StyleID: st.sum, Value: Kronor(total),
 		Formula: "SUM(J2:J" + strconv.Itoa(max(row, 2)) + ")"}
-	if err := sw.SetRow("A"+strconv.Itoa(row+1), sum); err != nil {
+	return renderRows(out, row+1, [][]any{sum})
+}
+
+// renderRows writes rows, numbered from first on, as excelize's stream
+// writer writes them into a sheet's sheetData.
+func renderRows(out io.Writer, first int, rows [][]any) (err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if _, err := newStyles(f); err != nil {
 		return err
+	}
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	for i, cells := range rows {
+		if err := sw.SetRow("A"+strconv.Itoa(first+i), cells); err != nil {
+			return err
+		}
 	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	// excelize assembles the archive in a buffer and then copies it to w;
-	// handing it a zip writer on w itself streams the archive instead.
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
-	return f.Write(io.Discard)
+	c := &sheetCapture{path: "xl/worksheets/sheet1.xml"}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return c })
+	if err := f.Write(io.Discard); err != nil && !errors.Is(err, errCaptured) {
+		return err
+	}
+	data := c.buf.Bytes()
+	from, to := bytes.Index(data, []byte("<sheetData>")), bytes.LastIndex(data, []byte("</sheetData>"))
+	if from < 0 || to < from {
+		return errors.New("export: no sheet data in the rendered rows")
+	}
+	_, err = out.Write(data[from+len("<sheetData>") : to])
+	return err
+}
+
+// sheetCapture is an archive that keeps one entry's bytes and drops the
+// rest: excelize writes a stream's sheet first, and the entry after it
+// ends the writing with errCaptured.
+type sheetCapture struct {
+	path string
+	buf  bytes.Buffer
+	got  bool
+}
+
+// errCaptured ends the writing of a workbook once its sheet is captured.
+var errCaptured = errors.New("export: sheet captured")
+
+func (c *sheetCapture) Create(name string) (io.Writer, error) {
+	switch {
+	case name == c.path:
+		c.got = true
+		return &c.buf, nil
+	case c.got:
+		return nil, errCaptured
+	}
+	return io.Discard, nil
+}
+
+func (c *sheetCapture) AddFS(fs.FS) error { return nil }
+func (c *sheetCapture) Close() error      { return nil }
+
+// sheetSplicer writes excelize's archive to zw, but puts what rows
+// writes at the end of the sheet's sheetData: excelize writes the sheet
+// with its heading only, and the rows stream in as the entry is written.
+type sheetSplicer struct {
+	zw      *zip.Writer
+	path    string
+	rows    func(io.Writer) error
+	pending *bytes.Buffer // the sheet as excelize wrote it, until the next entry
+}
+
+func (s *sheetSplicer) finish() error {
+	if s.pending == nil {
+		return nil
+	}
+	data := s.pending.Bytes()
+	s.pending = nil
+	at := bytes.LastIndex(data, []byte("</sheetData>"))
+	if at < 0 {
+		return errors.New("export: the sheet has no sheet data")
+	}
+	out, err := s.zw.Create(s.path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	if _, err := bw.Write(data[:at]); err != nil {
+		return err
+	}
+	if err := s.rows(bw); err != nil {
+		return err
+	}
+	if _, err := bw.Write(data[at:]); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func (s *sheetSplicer) Create(name string) (io.Writer, error) {
+	if err := s.finish(); err != nil {
+		return nil, err
+	}
+	if name == s.path {
+		s.pending = &bytes.Buffer{}
+		return s.pending, nil
+	}
+	return s.zw.Create(name)
+}
+
+func (s *sheetSplicer) AddFS(fsys fs.FS) error { return s.zw.AddFS(fsys) }
+
+func (s *sheetSplicer) Close() error {
+	if err := s.finish(); err != nil {
+		return err
+	}
+	return s.zw.Close()
 }
 
 // styles are the cell styles of the workbooks.

@@ -15,8 +15,9 @@ import (
 	"mobilityfund/workflow"
 )
 
-// financeShown is how many lines the finance pages list; files and the
-// JSON endpoint hold all of them.
+// financeShown is how many lines a finance page lists; the pages that
+// follow (keyset on the application), the files and the JSON endpoint
+// hold the rest.
 const financeShown = 500
 
 // batchForm is the form that makes a batch, as typed.
@@ -35,7 +36,9 @@ func (h *Handler) showFinanceOverview(c *gin.Context) {
 // id and its arguments) about a refused batch.
 func (h *Handler) renderFinanceOverview(c *gin.Context, status int, form batchForm, errs map[string]string, msg string, args []any) {
 	ctx := c.Request.Context()
-	pending, err := h.store.PendingFinance(ctx, actorOf(c), financeShown)
+	q := c.Request.URL.Query()
+	page := models.PendingPage{Limit: financeShown, After: queryID(q, "after"), WarningsAfter: queryID(q, "warnings_after")}
+	pending, err := h.store.PendingFinancePage(ctx, actorOf(c), page)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -61,7 +64,7 @@ func (h *Handler) renderFinanceOverview(c *gin.Context, status int, form batchFo
 	}
 	h.render(c, status, "finance", gin.H{"Pending": pending, "Batches": batches, "Settings": settings,
 		"Problem": problem, "Missing": strings.Join(pending.MissingCostCentre, ", "), "Sides": sides,
-		"Form": form, "Errors": errs, "Warnings": warningTexts(pending.Warnings)})
+		"Form": form, "Errors": errs, "Warnings": warningTexts(pending.Warnings), "Page": page})
 }
 
 // warningText is one line of the preview's warning about characters a

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -13,13 +12,41 @@ import (
 // showReconciliation shows finance, per call and per unit, what the app
 // has committed beside what the batches have moved, with any difference
 // and the applications behind it.
+//
+// Each call lists the first models.DifferencesShown applications behind
+// its difference; ?call=ID&after=APP pages on through one call's, in id
+// order.
 func (h *Handler) showReconciliation(c *gin.Context) {
-	r, err := h.store.Reconcile(c.Request.Context(), actorOf(c))
+	ctx := c.Request.Context()
+	r, err := h.store.Reconcile(ctx, actorOf(c))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "finance_reconcile", gin.H{"R": r})
+	q := c.Request.URL.Query()
+	call, after := queryID(q, "call"), queryID(q, "after")
+	// next is, per call, the after of the page that follows the one shown.
+	next := map[int64]int64{}
+	for i := range r.Calls {
+		rc := &r.Calls[i]
+		if rc.Call.ID == call && after > 0 {
+			page, err := h.store.ReconciliationDifferences(ctx, actorOf(c), call, after, models.DifferencesShown+1)
+			if err != nil {
+				h.fail(c, err)
+				return
+			}
+			rc.Differences = page
+			if len(page) > models.DifferencesShown {
+				rc.Differences = page[:models.DifferencesShown]
+				next[rc.Call.ID] = page[models.DifferencesShown-1].ApplicationID
+			}
+			continue
+		}
+		if rc.DifferenceCount > len(rc.Differences) && len(rc.Differences) > 0 {
+			next[rc.Call.ID] = rc.Differences[len(rc.Differences)-1].ApplicationID
+		}
+	}
+	h.render(c, http.StatusOK, "finance_reconcile", gin.H{"R": r, "Next": next, "PagedCall": call, "After": after})
 }
 
 // exportReconciliationCSV sends the reconciliation as CSV for Swedish
@@ -32,15 +59,16 @@ func (h *Handler) exportReconciliationCSV(c *gin.Context) {
 		return
 	}
 	l := localizer(c)
-	var buf bytes.Buffer
-	if err := export.WriteReconciliationCSV(&buf, func(id string) string { return l.T("finance.recon.col." + id) },
-		reconciliationRows(l.T("finance.recon.level.call"), l.T("finance.recon.level.unit"), l.Lang, r)); err != nil {
-		h.fail(c, err)
-		return
-	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="avstamning.csv"`)
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	c.Status(http.StatusOK)
+	if err := export.WriteReconciliationRows(c.Writer, func(id string) string { return l.T("finance.recon.col." + id) },
+		export.Lines(reconciliationRows(l.T("finance.recon.level.call"), l.T("finance.recon.level.unit"), l.Lang, r))); err != nil {
+		// The status is sent; the download is cut short.
+		h.log.ErrorContext(c.Request.Context(), "reconciliation CSV", "err", err)
+		c.Abort()
+	}
 }
 
 // reconciliationRows are the reconciliation as the export package's rows.

@@ -3,9 +3,7 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -18,15 +16,34 @@ import (
 type FinancePending struct {
 	Count    int
 	TotalOre int64
-	// Lines are the first lines, as many as asked for.
-	Lines []FinanceBatchLine
+	// Lines are the lines asked for (PendingPage), in application order;
+	// NextAfter is the After of the page that follows, 0 on the last.
+	Lines     []FinanceBatchLine
+	NextAfter int64
 	// MissingCostCentre names units whose lines have no cost centre.
 	MissingCostCentre []string
-	// Warnings list every line (and the settings, with ApplicationID 0)
-	// whose text a SIE file cannot hold as it is, so that finance can
-	// fix it before the batch is made.
-	Warnings []TextWarning
+	// Warnings list the lines (and first the settings, with
+	// ApplicationID 0) whose text a SIE file cannot hold as it is, at
+	// most WarningsShown of them from PendingPage.WarningsAfter on, so
+	// that finance can fix them before the batch is made; WarningCount
+	// counts every one, and NextWarningsAfter is the WarningsAfter of
+	// the warnings that follow, 0 when none does.
+	Warnings          []TextWarning
+	WarningCount      int
+	NextWarningsAfter int64
 }
+
+// PendingPage is the part of the preview to show.
+type PendingPage struct {
+	Limit int   // how many lines
+	After int64 // lines of applications with id above this
+	// WarningsAfter lists the warnings of applications with id above
+	// this; the settings' own comes with 0 only.
+	WarningsAfter int64
+}
+
+// WarningsShown is how many text warnings the preview lists.
+const WarningsShown = 50
 
 // TextWarning names the characters of one line's texts that code page
 // 437 lacks, and what the SIE file will hold instead.
@@ -38,10 +55,20 @@ type TextWarning struct {
 
 // PendingFinance previews the next batch: awards no batch holds yet, and
 // money coming back that no batch has moved yet (reversals of revoked
-// awards, returns after accepted reports), with their sum, the first
-// limit lines, and the texts a SIE file would change. It returns
-// workflow.ErrForbidden for anyone but finance.
+// awards, returns after accepted reports), with their count and sum, the
+// first limit lines, the units without a cost centre, and the first
+// WarningsShown texts a SIE file would change with their count. What
+// waits is found from the kept money (application_money), so the preview
+// reads only the lines it shows and those whose texts hold a character
+// code page 437 lacks. It returns workflow.ErrForbidden for anyone but
+// finance.
 func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*FinancePending, error) {
+	return s.PendingFinancePage(ctx, actor, PendingPage{Limit: limit})
+}
+
+// PendingFinancePage is PendingFinance for one page of the lines and of
+// the warnings.
+func (s *Store) PendingFinancePage(ctx context.Context, actor *Actor, page PendingPage) (*FinancePending, error) {
 	if !canFinance(actor) {
 		return nil, workflow.ErrForbidden
 	}
@@ -50,26 +77,109 @@ func (s *Store) PendingFinance(ctx context.Context, actor *Actor, limit int) (*F
 		return nil, err
 	}
 	p := &FinancePending{}
-	if c := export.SIEChanges(set.Organisation + set.PotName + set.PotAccountName + set.UnitAccountName + actor.User.Name); len(c) > 0 {
-		p.Warnings = append(p.Warnings, TextWarning{Changes: c})
+	warn := func(w TextWarning) {
+		p.WarningCount++
+		switch {
+		case page.WarningsAfter > 0 && w.ApplicationID <= page.WarningsAfter:
+		case len(p.Warnings) < WarningsShown:
+			p.Warnings = append(p.Warnings, w)
+		case p.NextWarningsAfter == 0:
+			p.NextWarningsAfter = p.Warnings[len(p.Warnings)-1].ApplicationID
+		}
 	}
-	err = s.eachPending(ctx, set, 0, func(lines []FinanceBatchLine) error {
-		for _, l := range lines {
-			p.Count++
-			p.TotalOre += l.AmountOre
-			if l.CostCentre == "" {
-				p.MissingCostCentre = appendNew(p.MissingCostCentre, l.UnitName)
+	if c := export.SIEChanges(set.Organisation + set.PotName + set.PotAccountName + set.UnitAccountName + actor.User.Name); len(c) > 0 {
+		warn(TextWarning{Changes: c})
+	}
+	pu, err := s.pendingUnits(ctx)
+	if err != nil || len(pu) == 0 {
+		return p, err
+	}
+	chart, err := s.OrgChart(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units := lineUnits(chart, pu)
+	for i, u := range pu {
+		p.Count += u.Lines
+		p.TotalOre += u.TotalOre
+		if units[i].CostCentre == "" {
+			p.MissingCostCentre = appendNew(p.MissingCostCentre, units[i].Name)
+		}
+	}
+	if page.Limit > 0 {
+		o := pendingOptions{limit: page.Limit + 1, after: page.After}
+		if p.Lines, err = s.newPendingQuery(units, set.VoucherText, "", o).all(ctx); err != nil {
+			return nil, err
+		}
+		if len(p.Lines) > page.Limit {
+			p.Lines = p.Lines[:page.Limit]
+			p.NextAfter = p.Lines[page.Limit-1].ApplicationID
+		}
+	}
+	// Only lines whose texts hold a character code page 437 lacks are
+	// read: the application's own texts or its unit's have one, or the
+	// pattern's own text does (then every line has).
+	o := pendingOptions{texts: true}
+	if _, pattern := s.sieUnsafePattern(); len(export.SIEChanges(set.VoucherText+reversalPrefix+returnPrefix+returnRefPrefix)) == 0 {
+		o.unsafe = &pattern
+		for _, u := range units {
+			if len(export.SIEChanges(u.Name+u.ProjectName+u.CostCentre+u.ProjectCode)) > 0 {
+				o.unsafeUnits = append(o.unsafeUnits, u.ID)
 			}
-			if len(p.Lines) < limit {
-				p.Lines = append(p.Lines, l)
-			}
-			if c := export.SIEChanges(l.VoucherText + l.UnitName + l.ProjectName + l.CostCentre + l.ProjectCode); len(c) > 0 {
-				p.Warnings = append(p.Warnings, TextWarning{ApplicationID: l.ApplicationID, Reference: l.Reference, Changes: c})
-			}
+		}
+	}
+	q := s.newPendingQuery(units, set.VoucherText, "", o)
+	rows, err := s.conn(ctx).Raw(q.with+"SELECT * FROM ("+q.lines+") l ORDER BY l.application_id", append(q.withArgs, q.linesArgs...)...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	err = scanLines(rows, func(l *FinanceBatchLine) error {
+		if c := export.SIEChanges(l.VoucherText + l.UnitName + l.ProjectName + l.CostCentre + l.ProjectCode); len(c) > 0 {
+			warn(TextWarning{ApplicationID: l.ApplicationID, Reference: l.Reference, Changes: c})
 		}
 		return nil
 	})
 	return p, err
+}
+
+// scanLines reads the lines of rows, calling fn with each; the line is
+// reused.
+func scanLines(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}, fn func(*FinanceBatchLine) error) error {
+	var l FinanceBatchLine
+	for rows.Next() {
+		l = FinanceBatchLine{}
+		d := civilDay{}
+		if err := rows.Scan(&l.ApplicationID, &l.Kind, &l.Reference, &l.Title, &l.DecisionRef, &d, &l.UnitID, &l.UnitCode,
+			&l.UnitName, &l.CostCentre, &l.ProjectCode, &l.ProjectName, &l.Activities, &l.AmountOre, &l.Position, &l.VoucherText); err != nil {
+			return err
+		}
+		l.DecisionDate = d.t
+		if err := fn(&l); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// all returns the query's lines, in application order.
+func (q *pendingQuery) all(ctx context.Context) ([]FinanceBatchLine, error) {
+	args := append(append([]any{}, q.withArgs...), q.linesArgs...)
+	rows, err := q.s.conn(ctx).Raw(q.with+"SELECT * FROM ("+q.lines+") l ORDER BY l.application_id", args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []FinanceBatchLine
+	err = scanLines(rows, func(l *FinanceBatchLine) error {
+		out = append(out, *l)
+		return nil
+	})
+	return out, err
 }
 
 // BatchInput is what finance chooses when making a batch.
@@ -140,39 +250,61 @@ func (s *Store) CreateFinanceBatch(ctx context.Context, actor *Actor, in BatchIn
 		}
 		b := FinanceBatch{ID: last + 1, BatchDate: today, AccountingDate: date, CreatedBy: actor.User.ID,
 			CreatedByName: actor.User.Name, Ledger: set.Ledger, Version: 1, CreatedAt: now}
-		var missing []string
-		err := s.eachPending(ctx, &set, b.ID, func(lines []FinanceBatchLine) error {
-			for i := range lines {
-				if lines[i].CostCentre == "" {
-					missing = appendNew(missing, lines[i].UnitName)
-				}
-				b.LineCount++
-				b.TotalOre += lines[i].AmountOre
-				lines[i].BatchID, lines[i].Position = b.ID, b.LineCount
-			}
-			if len(missing) > 0 {
-				return nil
-			}
-			if b.LineCount == len(lines) {
-				// The first chunk: the batch row goes in before its lines.
-				if err := tx.Create(&b).Error; err != nil {
-					return err
-				}
-			}
-			err := tx.CreateInBatches(lines, 200).Error
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return ErrExportConflict
-			}
+		pu, err := s.pendingUnits(ctx)
+		if err != nil {
 			return err
-		})
-		switch {
-		case err != nil:
-			return err
-		case len(missing) > 0:
-			return &MissingCostCentreError{Units: missing}
-		case b.LineCount == 0:
+		}
+		if len(pu) == 0 {
 			return ErrNothingToExport
 		}
+		chart, err := s.OrgChart(ctx)
+		if err != nil {
+			return err
+		}
+		units := lineUnits(chart, pu)
+		var missing []string
+		for _, u := range units {
+			if u.CostCentre == "" {
+				missing = appendNew(missing, u.Name)
+			}
+		}
+		if len(missing) > 0 {
+			return &MissingCostCentreError{Units: missing}
+		}
+		if err := tx.Create(&b).Error; err != nil {
+			return err
+		}
+		if s.dialect == Postgres {
+			// Compiling the one big statement costs more than it saves.
+			if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
+				return err
+			}
+		}
+		// Every line in one statement. Only the units just checked
+		// take part: an award of another unit granted meanwhile waits
+		// for the next batch.
+		q := s.newPendingQuery(units, set.VoucherText, strconv.FormatInt(b.ID, 10), pendingOptions{})
+		args := append(append(append([]any{}, q.withArgs...), b.ID), q.linesArgs...)
+		res := tx.Exec(q.with+"INSERT INTO finance_batch_lines (batch_id, "+pendingLineColumns+") SELECT CAST(? AS BIGINT), l.* FROM ("+
+			q.lines+") l ORDER BY l.application_id", args...)
+		if errors.Is(res.Error, gorm.ErrDuplicatedKey) {
+			return ErrExportConflict
+		}
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNothingToExport
+		}
+		var sums struct {
+			N     int
+			Total int64
+		}
+		if err := tx.Model(&FinanceBatchLine{}).Select("COUNT(*) AS n, CAST(COALESCE(SUM(amount_ore), 0) AS BIGINT) AS total").
+			Where("batch_id = ?", b.ID).Scan(&sums).Error; err != nil {
+			return err
+		}
+		b.LineCount, b.TotalOre = sums.N, sums.Total
 		if err := tx.Model(&FinanceBatch{}).Where("id = ?", b.ID).
 			Updates(map[string]any{"line_count": b.LineCount, "total_ore": b.TotalOre}).Error; err != nil {
 			return err
@@ -196,58 +328,6 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-// moneyRow is an application's money as the app and the batches see it.
-type moneyRow struct {
-	ID            int64
-	CallID        int64
-	UnitID        int64
-	CreatedAt     time.Time
-	Title         string
-	DecisionRef   string
-	DecidedAt     *time.Time
-	RevocationRef string
-	RevokedAt     *time.Time
-	AcceptedAt    *time.Time
-	State         workflow.State
-	GrantedOre    int64
-	ReturnedOre   int64
-	StandingOre   int64 // what it holds of the pot
-	ExportedOre   int64 // what its batch lines add up to
-	BookedOre     int64 // what its lines in booked batches add up to
-	HasAward      bool
-}
-
-// moneyRows reads up to exportChunk applications with id above after
-// that match where (SQL over standingSQL and exportedSQL, which uses the
-// named argument @holding), in id order.
-func (s *Store) moneyRows(ctx context.Context, where string, after int64) ([]moneyRow, error) {
-	args := map[string]any{"holding": moneyStates(), "award": LineAward}
-	var rows []moneyRow
-	err := s.conn(ctx).Table("applications").Select("applications.id, applications.call_id, applications.unit_id, "+
-		"applications.created_at, applications.title, applications.decision_ref, applications.decided_at, "+
-		"applications.revocation_ref, applications.revoked_at, application_reports.accepted_at, applications.state, "+
-		"applications.granted_ore, applications.returned_ore, "+
-		standingSQL+" AS standing_ore, "+exportedSQL+" AS exported_ore, "+bookedSQL+" AS booked_ore, "+
-		"EXISTS (SELECT 1 FROM finance_batch_lines l WHERE l.application_id = applications.id AND l.kind = @award) AS has_award", args).
-		Joins("LEFT JOIN application_reports ON application_reports.application_id = applications.id").
-		Where(where, args).Where("applications.id > ?", after).
-		Order("applications.id").Limit(exportChunk).Scan(&rows).Error
-	return rows, err
-}
-
-// exportChunk is how many applications an export reads at a time.
-const exportChunk = 500
-
-// standingSQL is what an application holds of the pot (granted less
-// returned while it holds money), and exportedSQL what its batch lines
-// have moved so far; a batch moves the difference.
-const (
-	standingSQL = "(CASE WHEN applications.state IN @holding THEN applications.granted_ore - applications.returned_ore ELSE 0 END)"
-	exportedSQL = "(SELECT COALESCE(SUM(l.amount_ore), 0) FROM finance_batch_lines l WHERE l.application_id = applications.id)"
-	bookedSQL   = "(SELECT COALESCE(SUM(l.amount_ore), 0) FROM finance_batch_lines l " +
-		"JOIN finance_batches b ON b.id = l.batch_id WHERE l.application_id = applications.id AND b.booked_at IS NOT NULL)"
-)
-
 // The voucher text of money coming back starts with what it is. Files
 // are Swedish whoever downloads them.
 const (
@@ -257,121 +337,3 @@ const (
 	// report has no reference of its own in the registry.
 	returnRefPrefix = "Återrapport "
 )
-
-// nextLine is the line that moves an application's difference, or false
-// when the difference is not one a batch can move (a second award, or
-// money coming back that never left): the reconciliation shows those.
-func nextLine(r moneyRow) (kind, ref string, date *time.Time, amount int64, ok bool) {
-	amount = r.StandingOre - r.ExportedOre
-	number := ApplicationNumber(r.CreatedAt, r.ID)
-	switch {
-	case amount > 0 && !r.HasAward:
-		return LineAward, r.DecisionRef, r.DecidedAt, amount, true
-	case amount < 0 && r.HasAward && r.State == workflow.StateRevoked:
-		return LineReversal, r.RevocationRef, r.RevokedAt, amount, true
-	case amount < 0 && r.HasAward:
-		return LineReturn, returnRefPrefix + number, r.AcceptedAt, amount, true
-	}
-	return "", "", nil, 0, false
-}
-
-// eachPending calls fn with the pending lines, a chunk at a time in
-// application order, filled in from the application, its unit and the
-// settings. batch numbers the voucher texts (0 for a preview). A line
-// whose unit has no cost centre, on itself or above, has an empty one.
-func (s *Store) eachPending(ctx context.Context, set *FinanceSettings, batch int64, fn func([]FinanceBatchLine) error) error {
-	chart, err := s.OrgChart(ctx)
-	if err != nil {
-		return err
-	}
-	batchText := ""
-	if batch > 0 {
-		batchText = strconv.FormatInt(batch, 10)
-	}
-	for after := int64(0); ; {
-		rows, err := s.moneyRows(ctx, "("+standingSQL+" <> "+exportedSQL+")", after)
-		if err != nil || len(rows) == 0 {
-			return err
-		}
-		after = rows[len(rows)-1].ID
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-		}
-		labels, err := s.activityLabels(ctx, ids)
-		if err != nil {
-			return err
-		}
-		lines := make([]FinanceBatchLine, 0, len(rows))
-		for _, r := range rows {
-			kind, ref, date, amount, ok := nextLine(r)
-			if !ok {
-				continue
-			}
-			unit, _ := chart.Unit(r.UnitID)
-			l := FinanceBatchLine{ApplicationID: r.ID, Kind: kind, Reference: ApplicationNumber(r.CreatedAt, r.ID),
-				Title: r.Title, DecisionRef: ref, UnitID: r.UnitID, UnitCode: unit.Code, UnitName: unit.NameSV,
-				CostCentre: costCentreOf(chart, r.UnitID), ProjectCode: unit.ProjectCode, ProjectName: unit.ProjectName,
-				Activities: labels[r.ID], AmountOre: amount}
-			if date != nil {
-				d := s.civilDate(*date)
-				l.DecisionDate = &d
-			}
-			l.VoucherText = strings.NewReplacer("{application}", l.Reference, "{decision}", l.DecisionRef,
-				"{unit}", l.UnitName, "{title}", l.Title, "{batch}", batchText).Replace(set.VoucherText)
-			switch kind {
-			case LineReversal:
-				l.VoucherText = reversalPrefix + l.VoucherText
-			case LineReturn:
-				l.VoucherText = returnPrefix + l.VoucherText
-			}
-			lines = append(lines, l)
-		}
-		if len(lines) > 0 {
-			if err := fn(lines); err != nil {
-				return err
-			}
-		}
-		if len(rows) < exportChunk {
-			return nil
-		}
-	}
-}
-
-// costCentreOf is the cost centre of the unit, or of the nearest unit
-// above it that has one.
-func costCentreOf(chart *OrgChart, unitID int64) string {
-	for _, id := range chart.Path(unitID) {
-		if u, ok := chart.Unit(id); ok && u.CostCentre != "" {
-			return u.CostCentre
-		}
-	}
-	return ""
-}
-
-// activityLabels names the plan activities of each application by their
-// place in the plan ("2.1.3"), in plan order, separated by "; ".
-func (s *Store) activityLabels(ctx context.Context, ids []int64) (map[int64]string, error) {
-	var rows []struct {
-		ApplicationID int64
-		Area, Goal    int
-		Activity      int
-	}
-	err := s.conn(ctx).Table("application_activities").
-		Select("application_activities.application_id, plan_areas.position AS area, plan_goals.position AS goal, plan_activities.position AS activity").
-		Joins("JOIN plan_activities ON plan_activities.id = application_activities.activity_id").
-		Joins("JOIN plan_goals ON plan_goals.id = plan_activities.goal_id").
-		Joins("JOIN plan_areas ON plan_areas.id = plan_goals.area_id").
-		Where("application_activities.application_id IN ?", ids).
-		Order("application_activities.application_id, plan_areas.position, plan_goals.position, plan_activities.position").
-		Scan(&rows).Error
-	out := make(map[int64]string, len(ids))
-	for _, r := range rows {
-		label := fmt.Sprintf("%d.%d.%d", r.Area, r.Goal, r.Activity)
-		if out[r.ApplicationID] != "" {
-			label = out[r.ApplicationID] + "; " + label
-		}
-		out[r.ApplicationID] = label
-	}
-	return out, err
-}
