@@ -26,6 +26,10 @@ var ErrAlreadyRegistered = fmt.Errorf("decision already registered: %w", ErrStal
 // RegisterPageSize is how many decisions a page of the register shows.
 const RegisterPageSize = 100
 
+// registerChunk is how many decisions the register's export reads at a
+// time.
+const registerChunk = 500
+
 // RegisterPage is one page of the register.
 type RegisterPage struct {
 	Rows []RegisterEntry
@@ -68,7 +72,7 @@ func (s *Store) EachDecisionToRegister(ctx context.Context, actor *Actor, fn fun
 		return workflow.ErrForbidden
 	}
 	for after := ""; ; {
-		rows, err := s.registerRows(ctx, false, after, exportChunk)
+		rows, err := s.registerRows(ctx, false, after, registerChunk)
 		if err != nil {
 			return err
 		}
@@ -77,7 +81,7 @@ func (s *Store) EachDecisionToRegister(ctx context.Context, actor *Actor, fn fun
 				return err
 			}
 		}
-		if len(rows) < exportChunk {
+		if len(rows) < registerChunk {
 			return nil
 		}
 		after = registerCursor(false, rows[len(rows)-1].Decision)
