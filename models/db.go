@@ -214,7 +214,10 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 		if version, err = p.GetDBVersion(ctx); err != nil {
 			return err
 		}
-		return s.SeedPlan(ctx)
+		if err := s.SeedPlan(ctx); err != nil {
+			return err
+		}
+		return s.ensureZoneMonths(ctx)
 	})
 	return version, err
 }
