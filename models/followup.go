@@ -159,7 +159,8 @@ func (s *Store) followupKept(ctx context.Context, table string, f FollowupFilter
 // Rows come in key order. It returns only database errors. The total, the
 // units, the calls and the NEOLAiA relations are read from the totals the
 // triggers keep (application_totals, report_totals), a few rows per call
-// and unit; the plan's activities, goals and areas from the applications.
+// and unit; the plan's activities, goals and areas from plan_totals, a few
+// rows per call, unit and plan key.
 func (s *Store) FollowupSumsBy(ctx context.Context, f FollowupFilter, key FollowupKey) ([]FollowupSums, error) {
 	switch key {
 	case ByActivity, ByGoal, ByArea:
