@@ -50,20 +50,27 @@ func assertFollowupTotals(t *testing.T, s *models.Store, when string) {
 	if !reflect.DeepEqual(months, monthsFresh) {
 		t.Errorf("%s: kept month totals differ from recomputed ones:\nkept  %+v\nfresh %+v", when, months, monthsFresh)
 	}
-	var wrongRefs int64
-	err = s.DB().Raw(`SELECT COUNT(*) FROM application_plan_keys k FULL OUTER JOIN (
-		SELECT aa.application_id, 'activity' AS kind, aa.activity_id AS key_id, COUNT(*) AS refs FROM application_activities aa GROUP BY 1, 2, 3
-		UNION ALL SELECT aa.application_id, 'goal', pa.goal_id, COUNT(*) FROM application_activities aa
-			JOIN plan_activities pa ON pa.id = aa.activity_id GROUP BY 1, 2, 3
-		UNION ALL SELECT aa.application_id, 'area', pg.area_id, COUNT(*) FROM application_activities aa
-			JOIN plan_activities pa ON pa.id = aa.activity_id JOIN plan_goals pg ON pg.id = pa.goal_id GROUP BY 1, 2, 3) f
-		ON f.application_id = k.application_id AND f.kind = k.kind AND f.key_id = k.key_id
-		WHERE k.refs IS NULL OR f.refs IS NULL OR k.refs <> f.refs`).Scan(&wrongRefs).Error
+	type ref struct {
+		ApplicationID, KeyID, Refs int64
+		Kind                       string
+	}
+	var keys, links []ref
+	if err := s.DB().Raw("SELECT application_id, kind, key_id, refs FROM application_plan_keys " +
+		"ORDER BY application_id, kind, key_id").Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	err = s.DB().Raw(`SELECT k.application_id, k.kind, k.key_id, COUNT(*) AS refs FROM (
+		SELECT aa.application_id, 'activity' AS kind, aa.activity_id AS key_id FROM application_activities aa
+		UNION ALL SELECT aa.application_id, 'goal', pa.goal_id FROM application_activities aa
+			JOIN plan_activities pa ON pa.id = aa.activity_id
+		UNION ALL SELECT aa.application_id, 'area', pg.area_id FROM application_activities aa
+			JOIN plan_activities pa ON pa.id = aa.activity_id JOIN plan_goals pg ON pg.id = pa.goal_id) k
+		GROUP BY k.application_id, k.kind, k.key_id ORDER BY k.application_id, k.kind, k.key_id`).Scan(&links).Error
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wrongRefs != 0 {
-		t.Errorf("%s: %d plan keys differ from the links", when, wrongRefs)
+	if !reflect.DeepEqual(keys, links) {
+		t.Errorf("%s: the plan keys (%d) differ from the links (%d)", when, len(keys), len(links))
 	}
 	var plans []int64
 	if err := s.DB().Model(&models.Plan{}).Pluck("id", &plans).Error; err != nil {
