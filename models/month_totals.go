@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"hash/fnv"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,13 +78,36 @@ func (s *Store) monthTotalsFill(where string) string {
 		s.monthTotalsSelect(where)
 }
 
+// zoneMonth is one month of the university's time zone: when it starts,
+// in UTC, and its name.
+type zoneMonth struct {
+	start time.Time
+	name  string
+}
+
+// zoneMonths returns the months of the store's zone, and what identifies
+// them: the zone's name and a hash of every month's start, so that new
+// rules for the zone (a newer time zone database) count as another zone.
+func (s *Store) zoneMonths() ([]zoneMonth, string) {
+	h := fnv.New64a()
+	var out []zoneMonth
+	for y := zoneMonthsFrom; y < zoneMonthsTo; y++ {
+		for m := time.January; m <= time.December; m++ {
+			start := time.Date(y, m, 1, 0, 0, 0, 0, s.zone).UTC()
+			out = append(out, zoneMonth{start: start, name: start.In(s.zone).Format("2006-01")})
+			_, _ = h.Write([]byte(start.Format(time.RFC3339)))
+		}
+	}
+	return out, s.zone.String() + " " + strconv.FormatUint(h.Sum64(), 16)
+}
+
 // ensureZoneMonths writes the months of the store's time zone into
 // zone_months and sums month_totals again from scratch when the zone they
 // were written for is another (or none: a new database, or one migration
 // 00064 has just reached). Migrate calls it under the migration lock, so
 // one replica does it while the others wait.
 func (s *Store) ensureZoneMonths(ctx context.Context) error {
-	zone := s.zone.String()
+	months, zone := s.zoneMonths()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var written string
 		err := tx.Raw("SELECT zone FROM month_zone WHERE id = 1").Row().Scan(&written)
@@ -96,33 +122,19 @@ func (s *Store) ensureZoneMonths(ctx context.Context) error {
 				return err
 			}
 		}
-		var rows []string
-		var args []any
-		flush := func() error {
-			if len(rows) == 0 {
-				return nil
-			}
-			err := tx.Exec("INSERT INTO zone_months (starts_at, month) VALUES "+strings.Join(rows, ", "), args...).Error
-			rows, args = rows[:0], args[:0]
-			return err
-		}
-		for y := zoneMonthsFrom; y < zoneMonthsTo; y++ {
-			for m := time.January; m <= time.December; m++ {
-				start := time.Date(y, m, 1, 0, 0, 0, 0, s.zone).UTC()
-				var at any = start
+		for batch := range slices.Chunk(months, 1200) {
+			rows := make([]string, len(batch))
+			args := make([]any, 0, 2*len(batch))
+			for i, m := range batch {
+				var at any = m.start
 				if s.dialect == SQLite {
-					at = start.Format(time.DateTime)
+					at = m.start.Format(time.DateTime)
 				}
-				rows, args = append(rows, "(?, ?)"), append(args, at, start.In(s.zone).Format("2006-01"))
+				rows[i], args = "(?, ?)", append(args, at, m.name)
 			}
-			if len(rows) >= 1200 {
-				if err := flush(); err != nil {
-					return err
-				}
+			if err := tx.Exec("INSERT INTO zone_months (starts_at, month) VALUES "+strings.Join(rows, ", "), args...).Error; err != nil {
+				return err
 			}
-		}
-		if err := flush(); err != nil {
-			return err
 		}
 		if err := tx.Exec("INSERT INTO month_zone (id, zone) VALUES (1, ?)", zone).Error; err != nil {
 			return err

@@ -1,8 +1,10 @@
 -- +goose Up
 -- The months of the university's time zone (TIME_ZONE): the instant each
 -- begins and its name ("2026-03"). The application writes them at
--- start-up for the zone it is configured with, noted in month_zone, and
--- rewrites them and month_totals when the zone changes (Store.Migrate).
+-- start-up for the zone it is configured with, noted in month_zone (its
+-- name and a hash of its months, so that new rules for the zone count as
+-- a change), and rewrites them and month_totals when the zone changes
+-- (Store.Migrate).
 CREATE TABLE month_zone (
     id   INTEGER PRIMARY KEY CHECK (id = 1),
     zone TEXT NOT NULL
