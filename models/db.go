@@ -189,9 +189,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Migrate brings the schema to the newest version and loads the action
-// plan, holding a lock so that several replicas can start at once. It
-// returns the schema version reached.
+// Migrate brings the schema to the newest version, loads the action plan
+// and writes the months of the university's time zone for the month
+// totals (summing them again when the zone is not the one they were
+// written for), holding a lock so that several replicas can start at
+// once. It returns the schema version reached.
 func (s *Store) Migrate(ctx context.Context) (int64, error) {
 	var version int64
 	err := s.withMigrationLock(ctx, func(db *sql.DB) error {
@@ -216,7 +218,10 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 		if version, err = p.GetDBVersion(ctx); err != nil {
 			return err
 		}
-		return s.SeedPlan(ctx)
+		if err := s.SeedPlan(ctx); err != nil {
+			return err
+		}
+		return s.ensureZoneMonths(ctx)
 	})
 	return version, err
 }

@@ -54,8 +54,8 @@ func (s *Store) ReportTotals(ctx context.Context) ([]ReportTotal, error) {
 	return out, err
 }
 
-// totalsSelect is followupSelect over application_totals a and
-// report_totals rep, whose rows are already sums.
+// totalsSelect sums the follow-up's columns over application_totals a
+// and report_totals rep, whose rows are already sums.
 func totalsSelect() string {
 	funded := "a.state IN ('" + strings.Join(moneyStates(), "','") + "')"
 	sum := func(expr, as string) string { return "CAST(COALESCE(SUM(" + expr + "), 0) AS BIGINT) AS " + as }

@@ -91,25 +91,34 @@ func (s *Store) SeedSynthetic(ctx context.Context, n int, seed uint64) (Syntheti
 			return err
 		}
 		// On PostgreSQL the kept totals of the new calls are summed once
-		// at the end rather than row by row by the trigger.
+		// at the end rather than row by row by the triggers.
 		firstCall, err := w.nextID(ctx, "calls")
 		if err != nil {
 			return err
 		}
 		if w.dollar {
-			if err := w.exec(ctx, "ALTER TABLE applications DISABLE TRIGGER application_totals_trigger"); err != nil {
-				return err
+			for _, t := range bulkTriggers {
+				if err := w.exec(ctx, "ALTER TABLE "+t[0]+" DISABLE TRIGGER "+t[1]); err != nil {
+					return err
+				}
 			}
 		}
 		if err := g.writeCalls(ctx, n); err != nil {
 			return err
 		}
 		if w.dollar {
-			if err := w.exec(ctx, "ALTER TABLE applications ENABLE TRIGGER application_totals_trigger"); err != nil {
-				return err
+			for _, t := range bulkTriggers {
+				if err := w.exec(ctx, "ALTER TABLE "+t[0]+" ENABLE TRIGGER "+t[1]); err != nil {
+					return err
+				}
 			}
-			if err := w.exec(ctx, totalsOfCalls(firstCall)); err != nil {
-				return err
+			first := strconv.FormatInt(firstCall, 10)
+			sums := append([]string{totalsOfCalls(firstCall)}, planTotalsFill(first)...)
+			sums = append(sums, s.monthTotalsFill("a.call_id >= "+first))
+			for _, q := range sums {
+				if err := w.exec(ctx, q); err != nil {
+					return err
+				}
 			}
 		}
 		if err := rebuild(); err != nil {
@@ -217,6 +226,19 @@ func (g *synthetic) writePeople(ctx context.Context, n int) error {
 		return err
 	}
 	return g.w.insert(ctx, "role_grants", gcols, grants)
+}
+
+// bulkTriggers are the triggers (table, name) that keep totals which the
+// synthetic data set sums once after its load on PostgreSQL instead.
+// report_totals' stay: the reports are few and come after their
+// applications.
+var bulkTriggers = [][2]string{
+	{"applications", "application_totals_trigger"},
+	{"application_activities", "plan_totals_link_trigger"},
+	{"application_reports", "plan_totals_report_trigger"},
+	{"applications", "month_totals_application_trigger"},
+	{"application_reports", "month_totals_report_trigger"},
+	{"audit_events", "month_totals_audit_trigger"},
 }
 
 // totalsOfCalls sums the kept totals of the calls from id first on from
