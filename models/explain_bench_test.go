@@ -21,7 +21,7 @@ import (
 // until it has a page and the capped count: that scan is bounded.
 var largeTables = map[string]bool{"applications": true, "budget_lines": true, "application_activities": true,
 	"audit_events": true, "application_reports": true, "finance_batch_lines": true, "outbox": true, "decisions": true,
-	"comments": true, "attachments": true}
+	"comments": true, "attachments": true, "application_money": true, "application_plan_keys": true}
 
 // capture records the SQL a store sends, with its arguments inlined.
 type capture struct {
@@ -54,7 +54,7 @@ func seqScans(node map[string]any, large map[string]bool, out *[]string) {
 }
 
 // BenchmarkExplainPages runs EXPLAIN on every query the list, search,
-// application, My tasks, start and follow-up pages send, on PostgreSQL
+// application, My tasks, start, follow-up, finance and register pages send, on PostgreSQL
 // with 100 000 generated applications, and fails on a sequential scan of
 // a large table. EXPLAIN_DATABASE_URL names a database that holds them
 // already (seed --synthetic 100000); without it the benchmark generates
@@ -114,7 +114,7 @@ func BenchmarkExplainPages(b *testing.B) {
 	_ = cb.Row().After("gorm:row").Register("explain:capture", record)
 
 	people := map[string]*models.Actor{}
-	for _, subject := range []string{"syn-coordinator", "syn-applicant", "syn-dean", "syn-decider"} {
+	for _, subject := range []string{"syn-coordinator", "syn-applicant", "syn-dean", "syn-decider", "syn-finance"} {
 		var u models.User
 		if err := s.DB().Where("issuer = ? AND subject = ?", models.DevIssuer, subject).First(&u).Error; err != nil {
 			b.Fatal(err)
@@ -173,6 +173,16 @@ func BenchmarkExplainPages(b *testing.B) {
 		{"start", func() error { _, err := s.Budgets(ctx, calls); return err }},
 		{"follow-up", func() error {
 			_, err := s.Followup(ctx, people["syn-coordinator"], models.FollowupQuery{})
+			return err
+		}},
+		{"finance", func() error { _, err := s.PendingFinance(ctx, people["syn-finance"], 500); return err }},
+		{"reconciliation", func() error { _, err := s.Reconcile(ctx, people["syn-finance"]); return err }},
+		{"register", func() error {
+			_, err := s.DecisionRegister(ctx, people["syn-coordinator"], false, "")
+			return err
+		}},
+		{"register, registered", func() error {
+			_, err := s.DecisionRegister(ctx, people["syn-coordinator"], true, "")
 			return err
 		}},
 	}
