@@ -24,8 +24,8 @@ const operationalSelect = "a.id AS application_id, a.created_at, a.title, a.stat
 // return, in its order, holding only a chunk of applications' rows at a
 // time: it lists the units that have funded applications under the
 // filter, then for each unit reads the next operationalChunk application
-// ids after the last one read, and then those applications' rows. No
-// statement sorts more than one unit's applications. It stops at fn's
+// ids after the last one read, and then the rows of those that hold
+// money. No statement sorts more than one unit's applications. It stops at fn's
 // first error and returns it, or the database's.
 func (s *Store) EachOperationalRow(ctx context.Context, f FollowupFilter, fn func(*OperationalRow) error) error {
 	return s.eachOperationalRow(ctx, f, operationalChunk, fn)
@@ -48,9 +48,14 @@ func (s *Store) eachOperationalRow(ctx context.Context, f FollowupFilter, chunk 
 			if err != nil {
 				return err
 			}
+			// "a.id + 0" keeps PostgreSQL from walking the primary key
+			// for the order, through every unit's applications: it reads
+			// the unit's index from the key on and sorts the rest of the
+			// unit. The state is left to the rows' query, as the state
+			// index would be read over every unit too.
 			var ids []int64
-			err = q.Where("a.state IN ? AND a.unit_id = ? AND a.id > ?", moneyStates(), unit, after).
-				Order("a.id").Limit(chunk).Pluck("a.id", &ids).Error
+			err = q.Where("a.unit_id = ? AND a.id > ?", unit, after).
+				Order("a.id + 0").Limit(chunk).Pluck("a.id", &ids).Error
 			if err != nil {
 				return err
 			}
@@ -69,9 +74,9 @@ func (s *Store) eachOperationalRow(ctx context.Context, f FollowupFilter, chunk 
 	return nil
 }
 
-// eachOperationalRowOf calls fn with the rows of the applications ids,
-// which are of one unit and already filtered, in application and plan
-// order.
+// eachOperationalRowOf calls fn with the rows of the applications ids
+// that hold money (ids are of one unit and of the filter), in application
+// and plan order.
 func (s *Store) eachOperationalRowOf(ctx context.Context, ids []int64, fn func(*OperationalRow) error) error {
 	var rows []OperationalRow
 	err := s.conn(ctx).Table("applications a").
@@ -80,7 +85,7 @@ func (s *Store) eachOperationalRowOf(ctx context.Context, ids []int64, fn func(*
 		Joins("JOIN plan_goals pg ON pg.id = pa.goal_id").
 		Joins("JOIN plan_areas par ON par.id = pg.area_id").
 		Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL").
-		Where("a.id IN ?", ids).Select(operationalSelect).
+		Where("a.id IN ? AND a.state IN ?", ids, moneyStates()).Select(operationalSelect).
 		Order("a.id, par.position, pg.position, pa.position").Scan(&rows).Error
 	if err != nil {
 		return err
