@@ -3,6 +3,7 @@ package export
 import (
 	"errors"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 
@@ -108,13 +109,13 @@ func WriteFollowupCSV(w io.Writer, label func(id string) string, rows []Followup
 	return writeTable(w, unitColumns, label, rows)
 }
 
-// FollowupWorkbook is what the follow-up workbook holds: a sheet for the
-// units' operational plans (every funded activity) and one per unit, with
-// headings and sheet names in the reader's language.
+// FollowupWorkbook is what the follow-up workbook holds besides the
+// activities: a sheet for the units' operational plans (every funded
+// activity) and one per unit, with headings and sheet names in the
+// reader's language.
 type FollowupWorkbook struct {
 	PlanSheet, UnitSheet string
 	Label                func(id string) string
-	Activities           []FollowupActivity
 	Units                []FollowupUnit
 }
 
@@ -122,11 +123,18 @@ type FollowupWorkbook struct {
 // name, which would write both lists into one sheet.
 var ErrSheetNames = errors.New("export: the follow-up workbook's sheets need two different names")
 
+// planSheetPath is the plan sheet's entry in the archive: it is the
+// workbook's first sheet.
+const planSheetPath = "xl/worksheets/sheet1.xml"
+
 // WriteFollowupXLSX writes the follow-up workbook: bold headings, text
 // cells neutralised against formulas, counts as numbers and money as
-// kronor number cells. It returns ErrSheetNames, or the first error of
-// excelize or of w.
-func WriteFollowupXLSX(w io.Writer, wb FollowupWorkbook) (err error) {
+// kronor number cells. The archive is written straight to w, and the plan
+// sheet's rows are rendered a chunk at a time as acts come (see
+// sheetSplicer), so memory stays flat however many activities there are.
+// It returns ErrSheetNames, or the first error of acts, of excelize or of
+// w.
+func WriteFollowupXLSX(w io.Writer, wb FollowupWorkbook, acts iter.Seq2[FollowupActivity, error]) (err error) {
 	if wb.PlanSheet == wb.UnitSheet {
 		return ErrSheetNames
 	}
@@ -146,13 +154,29 @@ func WriteFollowupXLSX(w io.Writer, wb FollowupWorkbook) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := writeSheet(f, st, wb.PlanSheet, activityColumns, wb.Label, wb.Activities); err != nil {
+	// The plan sheet as written holds its heading only; the activities
+	// are put after it while the archive is written to w.
+	if err := writeSheet(f, st, wb.PlanSheet, activityColumns, wb.Label, nil); err != nil {
 		return err
 	}
 	if err := writeSheet(f, st, wb.UnitSheet, unitColumns, wb.Label, wb.Units); err != nil {
 		return err
 	}
-	return f.Write(w)
+	return writeSpliced(f, w, planSheetPath, func(out io.Writer) error {
+		rows := newRowChunks(out, 2)
+		if acts == nil {
+			return nil
+		}
+		for a, err := range acts {
+			if err != nil {
+				return err
+			}
+			if err := rows.add(tableCells(st, activityColumns, &a, make([]any, len(activityColumns)))); err != nil {
+				return err
+			}
+		}
+		return rows.flush()
+	})
 }
 
 // writeSheet streams one sheet: a heading row and a row per value of rows.
@@ -169,19 +193,25 @@ func writeSheet[T any](f *excelize.File, st styles, sheet string, cols []column[
 		return err
 	}
 	for i := range rows {
-		for j, c := range cols {
-			switch c.kind {
-			case textCell:
-				cells[j] = Inert(c.text(&rows[i]))
-			case countCell:
-				cells[j] = c.num(&rows[i])
-			default:
-				cells[j] = excelize.Cell{StyleID: st.amount, Value: Kronor(c.num(&rows[i]))}
-			}
-		}
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), cells); err != nil {
+		if err := sw.SetRow("A"+strconv.Itoa(i+2), tableCells(st, cols, &rows[i], cells)); err != nil {
 			return err
 		}
 	}
 	return sw.Flush()
+}
+
+// tableCells fills cells with r's cells of the columns cols and returns
+// it: text cells neutralised, counts as numbers and money as kronor.
+func tableCells[T any](st styles, cols []column[T], r *T, cells []any) []any {
+	for j, c := range cols {
+		switch c.kind {
+		case textCell:
+			cells[j] = Inert(c.text(r))
+		case countCell:
+			cells[j] = c.num(r)
+		default:
+			cells[j] = excelize.Cell{StyleID: st.amount, Value: Kronor(c.num(r))}
+		}
+	}
+	return cells
 }

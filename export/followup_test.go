@@ -77,7 +77,7 @@ func TestFollowupXLSX(t *testing.T) {
 		ReturnedOre: 50, SpentOre: 179_999_50, Outcomes: export.Outcomes{ExpFirst: 6, ActParticipants: 12}}}
 	var buf bytes.Buffer
 	err := export.WriteFollowupXLSX(&buf, export.FollowupWorkbook{PlanSheet: "Verksamhetsplan", UnitSheet: "Per enhet",
-		Label: label, Activities: acts, Units: units})
+		Label: label, Units: units}, export.Lines(acts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +131,11 @@ func TestFollowupWriteErrors(t *testing.T) {
 		t.Errorf("csv: %v", err)
 	}
 	err := export.WriteFollowupXLSX(failingWriter{}, export.FollowupWorkbook{PlanSheet: "A", UnitSheet: "B", Label: label,
-		Units: followupUnits()})
+		Units: followupUnits()}, export.Lines[export.FollowupActivity](nil))
 	if !errors.Is(err, errRefused) {
 		t.Errorf("xlsx: %v", err)
 	}
-	err = export.WriteFollowupXLSX(&bytes.Buffer{}, export.FollowupWorkbook{PlanSheet: "A", UnitSheet: "A", Label: label})
+	err = export.WriteFollowupXLSX(&bytes.Buffer{}, export.FollowupWorkbook{PlanSheet: "A", UnitSheet: "A", Label: label}, nil)
 	if !errors.Is(err, export.ErrSheetNames) {
 		t.Error("two sheets with one name were accepted")
 	}

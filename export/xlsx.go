@@ -68,9 +68,17 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	}
 	// The sheet as written holds the heading only; the splicer puts the
 	// lines and the sum after it while the archive is written to w.
-	sp := &sheetSplicer{path: "xl/worksheets/sheet1.xml", rows: func(out io.Writer) error {
+	return writeSpliced(f, w, "xl/worksheets/sheet1.xml", func(out io.Writer) error {
 		return writeLineRows(out, st, lines)
-	}}
+	})
+}
+
+// writeSpliced writes f's archive to w with what rows writes put at the
+// end of the sheetData of the sheet at path (such as
+// "xl/worksheets/sheet1.xml" for the first sheet), as that entry is
+// written.
+func writeSpliced(f *excelize.File, w io.Writer, path string, rows func(io.Writer) error) error {
+	sp := &sheetSplicer{path: path, rows: rows}
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
 		sp.zw = zip.NewWriter(w)
 		return sp
@@ -78,32 +86,15 @@ func WriteXLSX(w io.Writer, b Batch, lines iter.Seq2[Line, error]) (err error) {
 	return f.Write(io.Discard)
 }
 
-// xlsxChunk is how many rows excelize renders at a time.
-const xlsxChunk = 2000
-
 // writeLineRows writes the rows of lines and the sum row as the sheet's
-// XML, from row 2 on: each chunk of rows is rendered by a stream writer of
-// a workbook of its own, registered with the same styles, so that the
-// cells are exactly those excelize writes, and only a chunk is ever held.
+// XML, from row 2 on, a chunk at a time (see rowChunks).
 func writeLineRows(out io.Writer, st styles, lines iter.Seq2[Line, error]) error {
-	var (
-		total int64
-		row   = 1
-		chunk [][]any
-	)
-	flush := func() error {
-		if len(chunk) == 0 {
-			return nil
-		}
-		err := renderRows(out, row-len(chunk)+1, chunk)
-		chunk = chunk[:0]
-		return err
-	}
+	var total int64
+	rows := newRowChunks(out, 2)
 	for l, err := range lines {
 		if err != nil {
 			return err
 		}
-		row++
 		total += l.AmountOre
 		cells := make([]any, len(Columns))
 		cells[0] = l.Batch
@@ -119,20 +110,56 @@ func writeLineRows(out io.Writer, st styles, lines iter.Seq2[Line, error]) error
 		cells[8] = l.Activities
 		cells[9] = excelize.Cell{StyleID: st.amount, Value: Kronor(l.AmountOre)}
 		cells[10] = KindNames[l.Kind]
-		if chunk = append(chunk, cells); len(chunk) == xlsxChunk {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := rows.add(cells); err != nil {
+			return err
 		}
 	}
-	if err := flush(); err != nil {
-		return err
-	}
+	last := rows.next - 1 // the last line's row, 1 (the heading) when there is none
 	sum := make([]any, len(Columns))
 	sum[0] = excelize.Cell{StyleID: st.bold, Value: "Summa"}
 	sum[9] = excelize.Cell{StyleID: st.sum, Value: Kronor(total),
-		Formula: "SUM(J2:J" + strconv.Itoa(max(row, 2)) + ")"}
-	return renderRows(out, row+1, [][]any{sum})
+		Formula: "SUM(J2:J" + strconv.Itoa(max(last, 2)) + ")"}
+	if err := rows.add(sum); err != nil {
+		return err
+	}
+	return rows.flush()
+}
+
+// xlsxChunk is how many rows excelize renders at a time.
+const xlsxChunk = 2000
+
+// rowChunks writes rows of cells as a sheet's XML, numbered on from a
+// first row: each chunk of xlsxChunk rows is rendered by renderRows, so
+// that the cells are exactly those excelize writes, and only a chunk is
+// ever held. The cells given to add must not be reused.
+type rowChunks struct {
+	out   io.Writer
+	next  int // the number of the next row added
+	chunk [][]any
+}
+
+func newRowChunks(out io.Writer, first int) *rowChunks {
+	return &rowChunks{out: out, next: first}
+}
+
+// add adds a row, rendering the chunk when it is full.
+func (r *rowChunks) add(cells []any) error {
+	r.next++
+	if r.chunk = append(r.chunk, cells); len(r.chunk) == xlsxChunk {
+		return r.flush()
+	}
+	return nil
+}
+
+// flush renders the rows added since the last chunk.
+func (r *rowChunks) flush() error {
+	if len(r.chunk) == 0 {
+		return nil
+	}
+	err := renderRows(r.out, r.next-len(r.chunk), r.chunk)
+	clear(r.chunk)
+	r.chunk = r.chunk[:0]
+	return err
 }
 
 // renderRows writes rows, numbered from first on, as excelize's stream

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -173,7 +174,10 @@ func exportName(d *followup) string {
 
 // exportFollowupXLSX sends a workbook for the units' operational plans:
 // every funded activity with its plan goal and the category
-// "Internationalisering", and the follow-up per unit.
+// "Internationalisering", and the follow-up per unit. The follow-up and
+// the org chart are read first, so that a bad query still gets its error
+// page; the activities are then read and written a chunk at a time
+// straight to the client.
 func (h *Handler) exportFollowupXLSX(c *gin.Context) {
 	d, err := h.loadFollowup(c, 0)
 	if err != nil {
@@ -181,38 +185,50 @@ func (h *Handler) exportFollowupXLSX(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	rows, err := h.store.OperationalRows(ctx, d.Filter)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	org, err := h.store.OrgChart(ctx)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	l := localizer(c)
-	acts := make([]export.FollowupActivity, len(rows))
-	for i, r := range rows {
-		u, _ := org.Unit(r.UnitID)
-		acts[i] = export.FollowupActivity{Unit: u.Name(l.Lang), Number: r.Number(), Title: r.Title,
-			Area: models.Text(l.Lang, r.AreaSV, r.AreaEN), Goal: models.Text(l.Lang, r.GoalSV, r.GoalEN),
-			Activity: models.Text(l.Lang, r.ActivitySV, r.ActivityEN), Neolaia: neolaiaName(l, r.Neolaia),
-			Category: models.OperationalPlanCategory, GrantedOre: r.GrantedOre, ReturnedOre: r.ReturnedOre, SpentOre: r.SpentOre,
-			Outcomes: export.Outcomes{ExpFirst: int64(r.ExpectedStudentsFirst), ActFirst: int64(r.StudentsFirst),
-				ExpSecond: int64(r.ExpectedStudentsSecond), ActSecond: int64(r.StudentsSecond),
-				ExpThird: int64(r.ExpectedStudentsThird), ActThird: int64(r.StudentsThird),
-				ExpWindows: int64(r.ExpectedMobilityWindows), ActWindowsIdentified: int64(r.WindowsIdentified),
-				ActWindowsCreated: int64(r.WindowsCreated), ExpAgreements: int64(r.ExpectedPartnerAgreements),
-				ActAgreements: int64(r.PartnerAgreements), ActParticipants: int64(r.Participants)}}
+	acts := func(yield func(export.FollowupActivity, error) bool) {
+		stop := errors.New("stopped")
+		err := h.store.EachOperationalRow(ctx, d.Filter, func(r *models.OperationalRow) error {
+			u, _ := org.Unit(r.UnitID)
+			if !yield(export.FollowupActivity{Unit: u.Name(l.Lang), Number: r.Number(), Title: r.Title,
+				Area: models.Text(l.Lang, r.AreaSV, r.AreaEN), Goal: models.Text(l.Lang, r.GoalSV, r.GoalEN),
+				Activity: models.Text(l.Lang, r.ActivitySV, r.ActivityEN), Neolaia: neolaiaName(l, r.Neolaia),
+				Category: models.OperationalPlanCategory, GrantedOre: r.GrantedOre, ReturnedOre: r.ReturnedOre, SpentOre: r.SpentOre,
+				Outcomes: export.Outcomes{ExpFirst: int64(r.ExpectedStudentsFirst), ActFirst: int64(r.StudentsFirst),
+					ExpSecond: int64(r.ExpectedStudentsSecond), ActSecond: int64(r.StudentsSecond),
+					ExpThird: int64(r.ExpectedStudentsThird), ActThird: int64(r.StudentsThird),
+					ExpWindows: int64(r.ExpectedMobilityWindows), ActWindowsIdentified: int64(r.WindowsIdentified),
+					ActWindowsCreated: int64(r.WindowsCreated), ExpAgreements: int64(r.ExpectedPartnerAgreements),
+					ActAgreements: int64(r.PartnerAgreements), ActParticipants: int64(r.Participants)}}, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, stop) {
+			yield(export.FollowupActivity{}, err)
+		}
 	}
-	var buf bytes.Buffer
-	err = export.WriteFollowupXLSX(&buf, export.FollowupWorkbook{PlanSheet: l.T("followup.sheet.plan"),
-		UnitSheet: l.T("followup.sheet.units"), Label: followupLabel(l), Activities: acts, Units: followupUnits(l, d.UnitRows)})
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
+	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Header("Content-Disposition", `attachment; filename="verksamhetsplan-`+exportName(d)+`.xlsx"`)
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	c.Header("Cache-Control", "private, no-store")
+	c.Status(http.StatusOK)
+	err = export.WriteFollowupXLSX(c.Writer, export.FollowupWorkbook{PlanSheet: l.T("followup.sheet.plan"),
+		UnitSheet: l.T("followup.sheet.units"), Label: followupLabel(l), Units: followupUnits(l, d.UnitRows)}, acts)
+	switch {
+	case err != nil && !c.Writer.Written():
+		// Nothing is sent yet: the error still gets its page.
+		for _, k := range []string{"Content-Type", "Content-Disposition", "Cache-Control"} {
+			c.Writer.Header().Del(k)
+		}
+		h.fail(c, err)
+	case err != nil:
+		// The status is sent; cutting the body short tells the client.
+		h.log.ErrorContext(ctx, "follow-up workbook", "err", err)
+		c.Abort()
+	}
 }
