@@ -48,14 +48,13 @@ func (s *Store) eachOperationalRow(ctx context.Context, f FollowupFilter, chunk 
 			if err != nil {
 				return err
 			}
-			// "a.id + 0" keeps PostgreSQL from walking the primary key
-			// for the order, through every unit's applications: it reads
-			// the unit's index from the key on and sorts the rest of the
-			// unit. The state is left to the rows' query, as the state
-			// index would be read over every unit too.
+			// The index on (unit_id, id) (migration 00072) gives the
+			// chunk from where the last one ended, in order. The state is
+			// left to the rows' query, as the state index would be read
+			// over every unit.
 			var ids []int64
 			err = q.Where("a.unit_id = ? AND a.id > ?", unit, after).
-				Order("a.id + 0").Limit(chunk).Pluck("a.id", &ids).Error
+				Order("a.id").Limit(chunk).Pluck("a.id", &ids).Error
 			if err != nil {
 				return err
 			}
