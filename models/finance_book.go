@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +40,8 @@ func (in *BookingInput) Valid() map[string]string {
 // BookFinanceBatch records that batch id was booked, in one transaction:
 // every application of the batch that still waits for its money goes from
 // granted to booked through the workflow (with its audit row and the
-// applicants' notifications), and the batch gets its voucher. An award
+// applicants' notifications, as Apply writes them, a chunk of
+// applications per statement), and the batch gets its voucher. An award
 // revoked after the batch was made is left as it is: its reversal goes in
 // the next batch. It returns workflow.ErrForbidden for anyone but
 // finance, a NotFoundError, a *workflow.ValidationError, a *StaleError
@@ -67,11 +67,7 @@ func (s *Store) BookFinanceBatch(ctx context.Context, actor *Actor, id int64, ve
 		if b.Version != version {
 			return &StaleError{Have: version, Current: b.Version}
 		}
-		var apps []struct {
-			ID      int64
-			Version int
-			State   workflow.State
-		}
+		var apps []bookedApp
 		err := tx.Table("applications").Select("applications.id, applications.version, applications.state").
 			Joins("JOIN finance_batch_lines ON finance_batch_lines.application_id = applications.id").
 			Where("finance_batch_lines.batch_id = ? AND finance_batch_lines.kind = ?", id, LineAward).
@@ -83,13 +79,14 @@ func (s *Store) BookFinanceBatch(ctx context.Context, actor *Actor, id int64, ve
 		b.BookedSeries, b.VoucherNumber = in.VoucherSeries, in.VoucherNumber
 		comment := "Verifikation " + b.Voucher() + " " + date.Format(time.DateOnly) +
 			" (batch " + strconv.FormatInt(id, 10) + ")"
+		granted := apps[:0]
 		for _, a := range apps {
-			if a.State != workflow.StateGranted {
-				continue
+			if a.State == workflow.StateGranted {
+				granted = append(granted, a)
 			}
-			if _, err := s.Apply(ctx, a.ID, a.Version, actor, workflow.ActionBook, workflow.Input{Comment: comment}); err != nil {
-				return fmt.Errorf("book application %d: %w", a.ID, err)
-			}
+		}
+		if err := s.bookApplications(ctx, actor, granted, comment); err != nil {
+			return err
 		}
 		now := s.now()
 		res := tx.Model(&FinanceBatch{}).Where("id = ? AND version = ? AND booked_at IS NULL", id, version).

@@ -100,6 +100,29 @@ func (s *Store) enqueue(ctx context.Context, at time.Time, out []outgoing) (int,
 	return int(res.RowsAffected), res.Error
 }
 
+// addAuthors reads the people ids name who are not in idx yet (the
+// authors and contact persons of the applications an action reaches),
+// leaving out the disabled: at most one statement.
+func (s *Store) addAuthors(ctx context.Context, idx *recipientIndex, ids []int64) error {
+	var missing []int64
+	for _, id := range ids {
+		if _, ok := idx.users[id]; !ok && id != 0 && !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	var users []User
+	if err := s.conn(ctx).Where("id IN ? AND NOT disabled", missing).Find(&users).Error; err != nil {
+		return err
+	}
+	for _, u := range users {
+		idx.users[u.ID] = u
+	}
+	return nil
+}
+
 // recipientIndex resolves symbolic recipients to people from the role
 // grants in force at one moment, read once however many notices it
 // resolves.

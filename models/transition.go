@@ -268,6 +268,13 @@ func (s *Store) queueNotices(ctx context.Context, idx *recipientIndex, app *Appl
 	if len(notices) == 0 {
 		return nil
 	}
+	_, err := s.enqueue(ctx, ev.CreatedAt, noticesOf(idx, app, chart, notices, ev, actorName, decision))
+	return err
+}
+
+// noticesOf is what queueNotices writes: one notification per notice,
+// addressed to the people idx resolves it to.
+func noticesOf(idx *recipientIndex, app *Application, chart *OrgChart, notices []workflow.Notice, ev AuditEvent, actorName string, decision int64) []outgoing {
 	p := NoticePayload{Number: app.Number(), Title: app.Title, Action: ev.Action,
 		Comment: ev.Comment, AmountOre: ev.AmountOre, ActorName: actorName, State: ev.ToState, Decision: decision}
 	if app.DeadlineExtendedTo != nil {
@@ -280,8 +287,7 @@ func (s *Store) queueNotices(ctx context.Context, idx *recipientIndex, app *Appl
 		out = append(out, outgoing{Event: n.Event, AppID: app.ID, To: idx.resolve(app, chart, n.To),
 			Key: cause + string(n.Event), Payload: p})
 	}
-	_, err := s.enqueue(ctx, ev.CreatedAt, out)
-	return err
+	return out
 }
 
 // Options lists what the actor could do to the application in d now,
