@@ -237,6 +237,7 @@ var bulkTriggers = [][2]string{
 	{"application_activities", "plan_totals_link_trigger"},
 	{"application_reports", "plan_totals_report_trigger"},
 	{"applications", "month_totals_application_trigger"},
+	{"applications", "month_totals_application_insert_trigger"},
 	{"application_reports", "month_totals_report_trigger"},
 	{"audit_events", "month_totals_audit_trigger"},
 }
