@@ -273,21 +273,8 @@ func (s *Store) OperationalRows(ctx context.Context, f FollowupFilter) ([]Operat
 		return nil, err
 	}
 	var rows []OperationalRow
-	err = q.Joins("JOIN application_activities aa ON aa.application_id = a.id").
-		Joins("JOIN plan_activities pa ON pa.id = aa.activity_id").
-		Joins("JOIN plan_goals pg ON pg.id = pa.goal_id").
-		Joins("JOIN plan_areas par ON par.id = pg.area_id").
-		Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL").
-		Where("a.state IN ?", moneyStates()).
-		Select("a.id AS application_id, a.created_at, a.title, a.state, a.unit_id, a.call_id, " +
-			"par.name_sv AS area_sv, par.name_en AS area_en, pg.text_sv AS goal_sv, pg.text_en AS goal_en, " +
-			"pa.text_sv AS activity_sv, pa.text_en AS activity_en, pa.neolaia, " +
-			"a.granted_ore, a.returned_ore, a.spent_ore, a.expected_students_first, a.expected_students_second, " +
-			"a.expected_students_third, a.expected_mobility_windows, a.expected_partner_agreements, " +
-			"COALESCE(rep.students_first, 0) AS students_first, COALESCE(rep.students_second, 0) AS students_second, " +
-			"COALESCE(rep.students_third, 0) AS students_third, COALESCE(rep.windows_identified, 0) AS windows_identified, " +
-			"COALESCE(rep.windows_created, 0) AS windows_created, COALESCE(rep.partner_agreements, 0) AS partner_agreements, " +
-			"COALESCE(rep.participants, 0) AS participants").
+	err = operationalJoins(q).Where("a.state IN ?", moneyStates()).
+		Select(operationalSelect).
 		Order("a.unit_id, a.id, par.position, pg.position, pa.position").Scan(&rows).Error
 	return rows, err
 }

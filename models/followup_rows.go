@@ -2,14 +2,16 @@ package models
 
 import (
 	"context"
+
+	"gorm.io/gorm"
 )
 
 // operationalChunk is how many applications EachOperationalRow reads
 // rows for at a time.
 const operationalChunk = 500
 
-// operationalSelect is the columns of an OperationalRow, as
-// OperationalRows selects them.
+// operationalSelect is the columns of an OperationalRow, which
+// OperationalRows and EachOperationalRow select.
 const operationalSelect = "a.id AS application_id, a.created_at, a.title, a.state, a.unit_id, a.call_id, " +
 	"par.name_sv AS area_sv, par.name_en AS area_en, pg.text_sv AS goal_sv, pg.text_en AS goal_en, " +
 	"pa.text_sv AS activity_sv, pa.text_en AS activity_en, pa.neolaia, " +
@@ -19,6 +21,16 @@ const operationalSelect = "a.id AS application_id, a.created_at, a.title, a.stat
 	"COALESCE(rep.students_third, 0) AS students_third, COALESCE(rep.windows_identified, 0) AS windows_identified, " +
 	"COALESCE(rep.windows_created, 0) AS windows_created, COALESCE(rep.partner_agreements, 0) AS partner_agreements, " +
 	"COALESCE(rep.participants, 0) AS participants"
+
+// operationalJoins joins the applications a of q to their plan activities,
+// goals and areas, and to their submitted reports, for operationalSelect.
+func operationalJoins(q *gorm.DB) *gorm.DB {
+	return q.Joins("JOIN application_activities aa ON aa.application_id = a.id").
+		Joins("JOIN plan_activities pa ON pa.id = aa.activity_id").
+		Joins("JOIN plan_goals pg ON pg.id = pa.goal_id").
+		Joins("JOIN plan_areas par ON par.id = pg.area_id").
+		Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL")
+}
 
 // EachOperationalRow calls fn with every row OperationalRows would
 // return, in its order, holding only a chunk of applications' rows at a
@@ -78,12 +90,7 @@ func (s *Store) eachOperationalRow(ctx context.Context, f FollowupFilter, chunk 
 // and plan order.
 func (s *Store) eachOperationalRowOf(ctx context.Context, ids []int64, fn func(*OperationalRow) error) error {
 	var rows []OperationalRow
-	err := s.conn(ctx).Table("applications a").
-		Joins("JOIN application_activities aa ON aa.application_id = a.id").
-		Joins("JOIN plan_activities pa ON pa.id = aa.activity_id").
-		Joins("JOIN plan_goals pg ON pg.id = pa.goal_id").
-		Joins("JOIN plan_areas par ON par.id = pg.area_id").
-		Joins("LEFT JOIN application_reports rep ON rep.application_id = a.id AND rep.submitted_at IS NOT NULL").
+	err := operationalJoins(s.conn(ctx).Table("applications a")).
 		Where("a.id IN ? AND a.state IN ?", ids, moneyStates()).Select(operationalSelect).
 		Order("a.id, par.position, pg.position, pa.position").Scan(&rows).Error
 	if err != nil {
