@@ -210,7 +210,13 @@ func encodeCursor(sort string, r listRow) string {
 	default:
 		val = r.SortKey
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(r.ID, 10) + ":" + val))
+	return cursorOf(r.ID, val)
+}
+
+// cursorOf is the cursor of the row id whose sort key has the value val;
+// decodeCursor reads it back.
+func cursorOf(id int64, val string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10) + ":" + val))
 }
 
 // decodeCursor reads a cursor back into the sort key's value and the id.

@@ -2,10 +2,8 @@ package models
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"mobilityfund/workflow"
@@ -95,7 +93,7 @@ func registerCursor(registered bool, d Decision) string {
 	if registered && d.RegisteredAt != nil {
 		at = *d.RegisteredAt
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(d.ID, 10) + ":" + strconv.FormatInt(at.UnixMicro(), 10)))
+	return cursorOf(d.ID, strconv.FormatInt(at.UnixMicro(), 10))
 }
 
 // registerRows reads up to limit decisions after the cursor.
@@ -105,17 +103,11 @@ func (s *Store) registerRows(ctx context.Context, registered bool, after string,
 		Joins("JOIN applications ON applications.id = decisions.application_id").
 		Joins("LEFT JOIN users ON users.id = decisions.registered_by")
 	if after != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(after)
+		// The same cursor as the list's sorted by the time of change.
+		at, id, err := decodeCursor("updated", after)
 		if err != nil {
-			return nil, ErrBadCursor
+			return nil, err
 		}
-		idText, atText, _ := strings.Cut(string(raw), ":")
-		id, err1 := strconv.ParseInt(idText, 10, 64)
-		us, err2 := strconv.ParseInt(atText, 10, 64)
-		if err1 != nil || err2 != nil {
-			return nil, ErrBadCursor
-		}
-		at := time.UnixMicro(us).UTC()
 		if registered {
 			q = q.Where("(decisions.registered_at, decisions.id) < (?, ?)", at, id)
 		} else {
